@@ -1,0 +1,67 @@
+"""The composition root: the one place that builds concrete objects and wires them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bot.config import Settings
+from bot.services.clock import SystemClock
+from bot.services.ports import Clock
+from bot.services.staff import StaffService
+from bot.store.database import open_database
+from bot.store.keys import OpenedKeys, open_keys
+from bot.store.migrate import require_current_schema, upgrade
+from bot.store.uow import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class OpenedStore:
+    store: Store
+    keys: OpenedKeys
+    notices: list[str] = field(default_factory=list)
+
+
+async def open_store(settings: Settings, *, initialise: bool = False) -> OpenedStore:
+    """Open the database and keys.
+
+    ``initialise=True`` (``clinician init``, ``companion migrate``, the demo) migrates the
+    schema to head and creates the key file if the database holds no data yet.
+    Otherwise an empty or out-of-date database, or a missing key, is an error.
+    """
+    db = open_database(settings.resolved_database_url)
+    notices: list[str] = []
+    try:
+        if initialise:
+            await upgrade(db)
+        else:
+            await require_current_schema(db)
+        keys = await open_keys(settings, db, create=initialise)
+    except BaseException:
+        await db.dispose()
+        raise
+    notices.extend(keys.notices)
+    return OpenedStore(Store(db, keys.ring), keys, notices)
+
+
+@dataclass
+class Services:
+    """Every use case, wired to one store and clock."""
+
+    store: Store
+    clock: Clock
+    settings: Settings
+    staff: StaffService
+
+
+def build_services(store: Store, settings: Settings, clock: Clock | None = None) -> Services:
+    clock = clock or SystemClock()
+    uows = store.uow
+    return Services(
+        store=store,
+        clock=clock,
+        settings=settings,
+        staff=StaffService(uows, clock),
+    )

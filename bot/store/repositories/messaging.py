@@ -1,0 +1,277 @@
+"""The durable inbox (Telegram updates) and the transactional outbox (what to send)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.model import DeliveryStatus, OutboundMessage
+from bot.store.tables import InboxRow, OutboxRow
+from bot.store.vault import Vault
+
+
+def _insert(session: AsyncSession) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+class InboxRepository:
+    def __init__(self, session: AsyncSession, vault: Vault) -> None:
+        self._session = session
+        self._vault = vault
+
+    async def add_if_new(self, update_id: int, payload: dict[str, Any], now: datetime) -> bool:
+        """Store an update once; False if this update_id was already stored."""
+        sealed = await self._vault.seal_json("inbox", "payload", str(update_id), None, payload)
+        statement = (
+            _insert(self._session)(InboxRow)
+            .values(
+                update_id=update_id,
+                payload_enc=sealed,
+                status="pending",
+                attempts=0,
+                received_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["update_id"])
+        )
+        result = await self._session.execute(statement)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def pending(self, limit: int = 100) -> list[tuple[int, dict[str, Any]]]:
+        rows = await self._session.scalars(
+            select(InboxRow)
+            .where(InboxRow.status == "pending")
+            .order_by(InboxRow.update_id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        out = []
+        for row in rows:
+            payload = await self._vault.open_json(
+                "inbox", "payload", str(row.update_id), None, row.payload_enc
+            )
+            out.append((row.update_id, payload))
+        return out
+
+    async def mark_done(self, update_id: int, now: datetime) -> None:
+        await self._session.execute(
+            update(InboxRow)
+            .where(InboxRow.update_id == update_id)
+            .values(status="done", processed_at=now, attempts=InboxRow.attempts + 1)
+        )
+
+    async def mark_failed(self, update_id: int, error: str, now: datetime, *, final: bool) -> None:
+        await self._session.execute(
+            update(InboxRow)
+            .where(InboxRow.update_id == update_id)
+            .values(
+                status="failed" if final else "pending",
+                error=error[:200],
+                processed_at=now if final else None,
+                attempts=InboxRow.attempts + 1,
+            )
+        )
+
+    async def attempts(self, update_id: int) -> int:
+        return int(
+            await self._session.scalar(
+                select(InboxRow.attempts).where(InboxRow.update_id == update_id)
+            )
+            or 0
+        )
+
+    async def max_update_id(self) -> int | None:
+        value = await self._session.scalar(select(func.max(InboxRow.update_id)))
+        return None if value is None else int(value)
+
+    async def purge_done_before(self, before: datetime) -> int:
+        """Drop processed payloads; the rows stay so a late duplicate is still recognised."""
+        result = await self._session.execute(
+            update(InboxRow)
+            .where(InboxRow.status == "done", InboxRow.processed_at < before)
+            .values(payload_enc=b"")
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _message(row: OutboxRow, payload: dict[str, Any]) -> OutboundMessage:
+    return OutboundMessage(
+        id=row.id,
+        idempotency_key=row.idempotency_key,
+        recipient_kind=row.recipient_kind,
+        recipient_id=row.recipient_id,
+        method=row.method,
+        payload=payload,
+        purpose=row.purpose,
+        created_at=row.created_at,
+        priority=row.priority,
+        patient_id=row.patient_id,
+        consent_scope=row.consent_scope,
+        ref_kind=row.ref_kind,
+        ref_id=row.ref_id,
+        status=DeliveryStatus(row.status),
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        telegram_message_id=row.telegram_message_id,
+        sent_at=row.sent_at,
+    )
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession, vault: Vault) -> None:
+        self._session = session
+        self._vault = vault
+
+    async def enqueue(self, message: OutboundMessage) -> bool:
+        """Write a message once per idempotency key; False if the key already exists."""
+        sealed = await self._vault.seal_json(
+            "outbox", "payload", message.id, message.patient_id, message.payload
+        )
+        statement = (
+            _insert(self._session)(OutboxRow)
+            .values(
+                id=message.id,
+                idempotency_key=message.idempotency_key,
+                patient_id=message.patient_id,
+                recipient_kind=message.recipient_kind,
+                recipient_id=message.recipient_id,
+                priority=message.priority,
+                purpose=message.purpose,
+                consent_scope=message.consent_scope,
+                method=message.method,
+                payload_enc=sealed,
+                status=DeliveryStatus.PENDING.value,
+                attempts=0,
+                next_attempt_at=message.next_attempt_at or message.created_at,
+                ref_kind=message.ref_kind,
+                ref_id=message.ref_id,
+                created_at=message.created_at,
+            )
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        )
+        result = await self._session.execute(statement)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def _decode(self, rows: list[OutboxRow]) -> list[OutboundMessage]:
+        await self._vault.preload(r.patient_id for r in rows if r.patient_id)
+        out = []
+        for row in rows:
+            payload = await self._vault.open_json(
+                "outbox", "payload", row.id, row.patient_id, row.payload_enc
+            )
+            out.append(_message(row, payload))
+        return out
+
+    async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[OutboundMessage]:
+        """Take ready rows (pending and due, or sending with an expired lease)."""
+        ready = or_(
+            and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now),
+            and_(OutboxRow.status == "sending", OutboxRow.lease_until < now),
+        )
+        rows = list(
+            await self._session.scalars(
+                select(OutboxRow)
+                .where(ready)
+                .order_by(OutboxRow.priority, OutboxRow.created_at, OutboxRow.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for row in rows:
+            row.status = DeliveryStatus.SENDING.value
+            row.lease_until = now + lease
+        await self._session.flush()
+        messages = await self._decode(rows)
+        return [replace(m, status=DeliveryStatus.SENDING) for m in messages]
+
+    async def mark_sent(
+        self, message_id: str, now: datetime, telegram_message_id: int | None
+    ) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(
+                status=DeliveryStatus.SENT.value,
+                sent_at=now,
+                lease_until=None,
+                attempts=OutboxRow.attempts + 1,
+                telegram_message_id=telegram_message_id,
+                last_error=None,
+            )
+        )
+
+    async def mark_retry(
+        self, message_id: str, at: datetime, error: str, *, count: bool = True
+    ) -> None:
+        values: dict[str, Any] = {
+            "status": DeliveryStatus.PENDING.value,
+            "next_attempt_at": at,
+            "lease_until": None,
+            "last_error": error[:200],
+        }
+        if count:
+            values["attempts"] = OutboxRow.attempts + 1
+        await self._session.execute(
+            update(OutboxRow).where(OutboxRow.id == message_id).values(**values)
+        )
+
+    async def mark_final(self, message_id: str, status: DeliveryStatus, error: str | None) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(
+                status=status.value,
+                lease_until=None,
+                last_error=None if error is None else error[:200],
+                attempts=OutboxRow.attempts + (1 if status is DeliveryStatus.FAILED else 0),
+            )
+        )
+
+    async def get(self, message_id: str) -> OutboundMessage | None:
+        row = await self._session.get(OutboxRow, message_id)
+        return None if row is None else (await self._decode([row]))[0]
+
+    async def by_ref(self, ref_kind: str, ref_id: str) -> list[OutboundMessage]:
+        rows = list(
+            await self._session.scalars(
+                select(OutboxRow)
+                .where(OutboxRow.ref_kind == ref_kind, OutboxRow.ref_id == ref_id)
+                .order_by(OutboxRow.created_at)
+            )
+        )
+        return await self._decode(rows)
+
+    async def listing(
+        self, *, statuses: list[DeliveryStatus] | None = None, limit: int = 100
+    ) -> list[OutboundMessage]:
+        """Recent rows, newest first, without decrypting payloads (status views)."""
+        query = select(OutboxRow).order_by(OutboxRow.created_at.desc()).limit(limit)
+        if statuses:
+            query = query.where(OutboxRow.status.in_([s.value for s in statuses]))
+        return [_message(r, {}) for r in await self._session.scalars(query)]
+
+    async def cancel_pending(self, *, recipient_kind: str, recipient_id: str, reason: str) -> int:
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.recipient_kind == recipient_kind,
+                OutboxRow.recipient_id == recipient_id,
+                OutboxRow.status == DeliveryStatus.PENDING.value,
+            )
+            .values(status=DeliveryStatus.CANCELLED.value, last_error=reason[:200])
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def count_ready(self, now: datetime) -> int:
+        value = await self._session.scalar(
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+        )
+        return int(value or 0)

@@ -1,0 +1,168 @@
+"""Patients: names and chat ids encrypted under each patient's own data key."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.model import Patient, PatientStatus
+from bot.store.tables import PatientRow
+from bot.store.vault import Vault
+
+CHAT_PURPOSE = "patient-chat"
+TABLE = "patients"
+
+
+class PatientRepository:
+    def __init__(self, session: AsyncSession, vault: Vault) -> None:
+        self._session = session
+        self._vault = vault
+
+    async def _to_domain(self, row: PatientRow) -> Patient:
+        self._vault.remember_patient_key(row.id, row.data_key_id)
+        erased = row.status == PatientStatus.ERASED.value
+        name = None
+        chat_id = None
+        if not erased:
+            name = await self._vault.open_text(TABLE, "name", row.id, row.id, row.name_enc)
+            chat_text = await self._vault.open_text(
+                TABLE, "chat_id", row.id, row.id, row.chat_id_enc
+            )
+            chat_id = None if chat_text is None else int(chat_text)
+        return Patient(
+            id=row.id,
+            reference=row.reference,
+            team_id=row.team_id,
+            status=PatientStatus(row.status),
+            timezone=row.timezone,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            name=name,
+            language=row.language,
+            chat_id=chat_id,
+            reachable=row.reachable,
+            consent_version=row.consent_version,
+            consented_at=row.consented_at,
+            paused_until=row.paused_until,
+            quiet_start=row.quiet_start,
+            quiet_end=row.quiet_end,
+            window_start=row.window_start,
+            window_end=row.window_end,
+            last_interaction_at=row.last_interaction_at,
+            created_by=row.created_by,
+            erased_at=row.erased_at,
+        )
+
+    async def add(self, patient: Patient) -> None:
+        """Insert a patient with a fresh data key of their own."""
+        key_id = await self._vault.create_data_key(patient.created_at)
+        self._vault.remember_patient_key(patient.id, key_id)
+        row = PatientRow(
+            id=patient.id,
+            reference=patient.reference,
+            team_id=patient.team_id,
+            data_key_id=key_id,
+            status=patient.status.value,
+            timezone=patient.timezone,
+            language=patient.language,
+            reachable=patient.reachable,
+            window_start=patient.window_start,
+            window_end=patient.window_end,
+            created_by=patient.created_by,
+            created_at=patient.created_at,
+            updated_at=patient.updated_at,
+        )
+        await self._write_secrets(row, patient)
+        self._session.add(row)
+        await self._session.flush()
+
+    async def _write_secrets(self, row: PatientRow, patient: Patient) -> None:
+        row.name_enc = (
+            None
+            if patient.name is None
+            else await self._vault.seal(TABLE, "name", row.id, row.id, patient.name)
+        )
+        if patient.chat_id is None:
+            row.chat_index = None
+            row.chat_id_enc = None
+        else:
+            row.chat_index = self._vault.index(CHAT_PURPOSE, patient.chat_id)
+            row.chat_id_enc = await self._vault.seal(
+                TABLE, "chat_id", row.id, row.id, str(patient.chat_id)
+            )
+
+    async def update(self, patient: Patient) -> None:
+        row = await self._session.get(PatientRow, patient.id)
+        if row is None:
+            raise LookupError(patient.id)
+        row.team_id = patient.team_id
+        row.status = patient.status.value
+        row.timezone = patient.timezone
+        row.language = patient.language
+        row.reachable = patient.reachable
+        row.consent_version = patient.consent_version
+        row.consented_at = patient.consented_at
+        row.paused_until = patient.paused_until
+        row.quiet_start = patient.quiet_start
+        row.quiet_end = patient.quiet_end
+        row.window_start = patient.window_start
+        row.window_end = patient.window_end
+        row.last_interaction_at = patient.last_interaction_at
+        row.updated_at = patient.updated_at
+        if patient.status is not PatientStatus.ERASED:
+            await self._write_secrets(row, patient)
+        await self._session.flush()
+
+    async def get(self, patient_id: str) -> Patient | None:
+        row = await self._session.get(PatientRow, patient_id)
+        return None if row is None else await self._to_domain(row)
+
+    async def by_reference(self, reference: str) -> Patient | None:
+        row = await self._session.scalar(
+            select(PatientRow).where(PatientRow.reference == reference.strip().upper())
+        )
+        return None if row is None else await self._to_domain(row)
+
+    async def by_chat(self, chat_id: int) -> Patient | None:
+        index = self._vault.index(CHAT_PURPOSE, chat_id)
+        row = await self._session.scalar(select(PatientRow).where(PatientRow.chat_index == index))
+        return None if row is None else await self._to_domain(row)
+
+    async def find(
+        self,
+        *,
+        team_ids: Collection[str] | None = None,
+        statuses: Collection[PatientStatus] | None = None,
+    ) -> list[Patient]:
+        query = select(PatientRow).order_by(PatientRow.reference)
+        if team_ids is not None:
+            query = query.where(PatientRow.team_id.in_(list(team_ids)))
+        if statuses is not None:
+            query = query.where(PatientRow.status.in_([s.value for s in statuses]))
+        return [await self._to_domain(r) for r in await self._session.scalars(query)]
+
+    async def erase(self, patient: Patient, now: datetime) -> Patient:
+        """Crypto-shred: destroy the data key and drop identifying columns."""
+        row = await self._session.get(PatientRow, patient.id)
+        if row is None:
+            raise LookupError(patient.id)
+        await self._vault.destroy_data_key(row.data_key_id, now)
+        row.name_enc = None
+        row.chat_index = None
+        row.chat_id_enc = None
+        row.status = PatientStatus.ERASED.value
+        row.erased_at = now
+        row.updated_at = now
+        await self._session.flush()
+        return replace(
+            patient,
+            status=PatientStatus.ERASED,
+            name=None,
+            chat_id=None,
+            erased_at=now,
+            updated_at=now,
+        )

@@ -1,0 +1,39 @@
+"""`clinician`: the clinical team's terminal tool. Each noun lives in its own module."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from clinician_cli.context import STATE
+from clinician_cli.setup import init
+from clinician_cli.staff import staff_app, team_app
+
+app = typer.Typer(
+    name="clinician",
+    help="Relapse Companion for clinicians: patients, plans, check-ins, alerts, reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def root(
+    as_: Annotated[
+        str | None,
+        typer.Option("--as", help="Act as this staff username (default: $COMPANION_STAFF)."),
+    ] = None,
+) -> None:
+    """Relapse Companion for clinicians."""
+    STATE.as_staff = as_
+
+
+app.command()(init)
+app.add_typer(staff_app, name="staff")
+app.add_typer(team_app, name="team")
+
+
+def main() -> None:
+    app(prog_name="clinician")

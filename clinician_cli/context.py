@@ -1,0 +1,84 @@
+"""Running a CLI command: settings, store, acting staff member, and error translation.
+
+Every command body is an ``async`` function taking a :class:`Session`; ``run`` opens the
+store, resolves who is acting, and turns domain and start-up errors into one clear
+message and a non-zero exit code. Nothing is half-written: each use case is one
+transaction inside the services.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import typer
+
+from bot.bootstrap import Services, build_services, open_store
+from bot.config import ConfigError, Settings, load_settings
+from bot.domain.errors import DomainError
+from bot.errors import describe_startup_error
+from bot.services.access import Actor, load_actor
+
+T = TypeVar("T")
+
+
+@dataclass
+class Session:
+    settings: Settings
+    services: Services
+    actor: Actor
+
+
+@dataclass
+class CliState:
+    """Global options, set by the root callback."""
+
+    as_staff: str | None = None
+
+
+STATE = CliState()
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(f"Error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def run(body: Callable[[Session], Awaitable[T]], *, needs_staff: bool = True) -> T:
+    """Open everything, run ``body``, close; map failures to message + exit code."""
+
+    async def go() -> T:
+        settings = load_settings()
+        opened = await open_store(settings)
+        try:
+            services = build_services(opened.store, settings)
+            actor = Actor(staff=None)
+            if needs_staff:
+                username = STATE.as_staff or settings.staff
+                if not username:
+                    raise fail(
+                        "who is acting? Set COMPANION_STAFF=<your username> or pass "
+                        "--as <username> (e.g. clinician --as dr.rivera patient list)",
+                        code=4,
+                    )
+                async with opened.store.uow() as uow:
+                    actor = await load_actor(uow, username)
+            return await body(Session(settings, services, actor))
+        finally:
+            await opened.store.close()
+
+    try:
+        return asyncio.run(go())
+    except typer.Exit:
+        raise
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from None
+    except DomainError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+    except Exception as exc:
+        message = describe_startup_error(exc)
+        if message is None:
+            raise
+        raise fail(message, 6) from None
