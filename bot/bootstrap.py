@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.config import Settings
+from bot.services.audit import AuditService
 from bot.services.clock import SystemClock
 from bot.services.ports import Clock
+from bot.services.outbox import OutboxReview
+from bot.services.patients import PatientService
 from bot.services.staff import StaffService
 from bot.store.database import open_database
 from bot.store.keys import OpenedKeys, open_keys
@@ -54,6 +58,9 @@ class Services:
     clock: Clock
     settings: Settings
     staff: StaffService
+    patients: PatientService
+    audit: AuditService
+    outbox: OutboxReview
 
 
 def build_services(store: Store, settings: Settings, clock: Clock | None = None) -> Services:
@@ -64,4 +71,12 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
         clock=clock,
         settings=settings,
         staff=StaffService(uows, clock),
+        audit=AuditService(uows, clock),
+        outbox=OutboxReview(uows, clock),
+        patients=PatientService(
+            uows,
+            clock,
+            invite_ttl=timedelta(days=settings.invite_ttl_days),
+            bot_username=settings.bot_username,
+        ),
     )

@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         default="https://api.telegram.org/bot",
         description="Bot API base URL; point it at the sandbox to run without Telegram.",
     )
+    bot_username: str | None = Field(
+        default=None,
+        description="The bot's @username, for invite links when the bot has not run yet "
+        "(learned from Telegram at start otherwise).",
+    )
     webhook_url: str | None = Field(
         default=None,
         description="Public HTTPS URL for webhook mode (`companion run --webhook`).",

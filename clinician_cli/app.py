@@ -6,7 +6,11 @@ from typing import Annotated
 
 import typer
 
+from clinician_cli.audit import audit_app
 from clinician_cli.context import STATE
+from clinician_cli.keys import keys_app
+from clinician_cli.outbox import outbox
+from clinician_cli.patients import patient_app
 from clinician_cli.setup import init
 from clinician_cli.staff import staff_app, team_app
 
@@ -33,6 +37,10 @@ def root(
 app.command()(init)
 app.add_typer(staff_app, name="staff")
 app.add_typer(team_app, name="team")
+app.add_typer(patient_app, name="patient")
+app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
+app.command()(outbox)
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import typer
 
-from bot.bootstrap import Services, build_services, open_store
+from bot.bootstrap import OpenedStore, Services, build_services, open_store
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.errors import DomainError
 from bot.errors import describe_startup_error
@@ -29,6 +29,7 @@ class Session:
     settings: Settings
     services: Services
     actor: Actor
+    opened: OpenedStore
 
 
 @dataclass
@@ -65,7 +66,7 @@ def run(body: Callable[[Session], Awaitable[T]], *, needs_staff: bool = True) ->
                     )
                 async with opened.store.uow() as uow:
                     actor = await load_actor(uow, username)
-            return await body(Session(settings, services, actor))
+            return await body(Session(settings, services, actor, opened))
         finally:
             await opened.store.close()
 

@@ -137,3 +137,13 @@ async def store(database: Database) -> Store:
 @pytest.fixture
 def now() -> datetime:
     return datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    postgres = [r for r in skipped if "postgres" in getattr(r, "nodeid", "")]
+    if postgres:
+        terminalreporter.write_line(
+            f"{len(postgres)} PostgreSQL tests skipped: set {POSTGRES_ENV} "
+            "(e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test) to run them."
+        )

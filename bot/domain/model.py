@@ -210,3 +210,84 @@ class OutboundMessage:
     last_error: str | None = None
     telegram_message_id: int | None = None
     sent_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    """One immutable version of a patient's plan; ``text`` is the YAML source."""
+
+    patient_id: str
+    version: int
+    text: str
+    created_at: datetime
+    author_id: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanSuggestion:
+    id: str
+    patient_id: str
+    kind: str  # add_trigger | add_coping | add_person | not_helping
+    body: dict[str, str]
+    status: str  # pending | accepted | declined
+    created_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    response: str | None = None
+    accepted_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    id: str
+    patient_id: str
+    kind: str  # regular | high_risk
+    local_time: str  # HH:MM in the patient's zone
+    days: str  # "mon,tue,..." or "*"
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+    next_due_utc: datetime | None = None
+
+
+class EscalationStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True)
+class Escalation:
+    id: str
+    number: int
+    patient_id: str
+    rule: str
+    level: Level
+    status: EscalationStatus
+    reasons: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None
+    resolution: str | None = None
+    notify_step: int = 0
+    next_notify_at: datetime | None = None
+
+    @property
+    def reference(self) -> str:
+        return f"E-{self.number}"
+
+
+@dataclass(frozen=True)
+class EscalationEvent:
+    id: str
+    escalation_id: str
+    patient_id: str
+    kind: str  # raised | upgraded | added | notified | delivered | acknowledged | ...
+    created_at: datetime
+    staff_id: str | None = None
+    channel: str | None = None
+    detail: str | None = None

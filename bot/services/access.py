@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.errors import NotAllowed
 from bot.domain.model import Patient, Staff
-from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.services.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,21 @@ class Actor:
 SYSTEM = Actor(staff=None)
 
 
-async def audit_refusal(
-    uows: UnitOfWorkFactory, clock: Clock, actor: Actor, action: str, patient_ref: str | None
-) -> None:
-    """Record a refused attempt in its own transaction (the refused one is rolled back)."""
-    async with uows() as uow:
-        await uow.audit.append(
-            actor=actor.audit_name,
-            action=f"denied:{action}",
-            at=clock.now(),
-            patient_ref=patient_ref,
-        )
-        await uow.commit()
+async def refuse(uow: UnitOfWork, clock: Clock, actor: Actor, action: str,
+                 patient_ref: str | None, message: str) -> NotAllowed:
+    """Undo the refused use case, record the attempt, and return the error to raise.
+
+    The unit of work is rolled back first, so nothing of the refused request is kept,
+    and the audit entry is committed on its own (in the same connection, so SQLite's
+    single writer is never waited on twice).
+    """
+    await uow.rollback()
+    await uow.audit.append(
+        actor=actor.audit_name, action=f"denied:{action}", at=clock.now(),
+        patient_ref=patient_ref,
+    )
+    await uow.commit()
+    return NotAllowed(message)
 
 
 def require_admin(actor: Actor, what: str) -> None:

@@ -304,6 +304,7 @@ class EscalationEventRow(Base):
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     escalation_id: Mapped[str] = mapped_column(ForeignKey("escalations.id"), index=True)
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"))
+    position: Mapped[int] = mapped_column(Integer)  # order within the escalation's timeline
     kind: Mapped[str] = mapped_column(String(24))
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     channel: Mapped[str | None] = mapped_column(String(16))

@@ -16,9 +16,12 @@ from bot.store.database import Database
 from bot.store.repositories.audit import AuditRepository
 from bot.store.repositories.checkins import CheckinRepository
 from bot.store.repositories.enrolment import EnrolmentRepository
+from bot.store.repositories.escalations import EscalationRepository
 from bot.store.repositories.messaging import InboxRepository, OutboxRepository
 from bot.store.repositories.meta import MetaRepository
 from bot.store.repositories.patients import PatientRepository
+from bot.store.repositories.plans import PlanRepository
+from bot.store.repositories.schedules import ScheduleRepository
 from bot.store.repositories.staff import StaffRepository, TeamRepository
 from bot.store.vault import Vault
 
@@ -35,6 +38,9 @@ class SqlUnitOfWork:
     checkins: CheckinRepository
     inbox: InboxRepository
     outbox: OutboxRepository
+    plans: PlanRepository
+    schedules: ScheduleRepository
+    escalations: EscalationRepository
 
     def __init__(self, db: Database, ring: KeyRing) -> None:
         self._db = db
@@ -56,6 +62,9 @@ class SqlUnitOfWork:
         self.checkins = CheckinRepository(session, vault)
         self.inbox = InboxRepository(session, vault)
         self.outbox = OutboxRepository(session, vault)
+        self.plans = PlanRepository(session, vault)
+        self.schedules = ScheduleRepository(session)
+        self.escalations = EscalationRepository(session, vault)
         return self
 
     async def commit(self) -> None:
@@ -63,7 +72,9 @@ class SqlUnitOfWork:
         self.committed = True
 
     async def rollback(self) -> None:
+        """Undo everything so far; the unit of work can go on in a new transaction."""
         await self.session.rollback()
+        self.committed = False
 
     async def __aexit__(
         self,
