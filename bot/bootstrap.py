@@ -9,9 +9,12 @@ from datetime import timedelta
 from bot.config import Settings
 from bot.services.audit import AuditService
 from bot.services.clock import SystemClock
-from bot.services.ports import Clock
+from bot.services.delivery import DeliveryService
+from bot.services.enrolment import EnrolmentService
+from bot.services.escalations import EscalationService
 from bot.services.outbox import OutboxReview
 from bot.services.patients import PatientService
+from bot.services.ports import Clock
 from bot.services.staff import StaffService
 from bot.store.database import open_database
 from bot.store.keys import OpenedKeys, open_keys
@@ -61,11 +64,20 @@ class Services:
     patients: PatientService
     audit: AuditService
     outbox: OutboxReview
+    escalations: EscalationService
+    delivery: DeliveryService
+    enrolment: EnrolmentService
 
 
 def build_services(store: Store, settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     uows = store.uow
+    escalations = EscalationService(
+        uows,
+        clock,
+        merge_window=timedelta(minutes=settings.escalation_merge_minutes),
+        default_timezone=settings.default_timezone,
+    )
     return Services(
         store=store,
         clock=clock,
@@ -73,6 +85,9 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
         staff=StaffService(uows, clock),
         audit=AuditService(uows, clock),
         outbox=OutboxReview(uows, clock),
+        escalations=escalations,
+        delivery=DeliveryService(uows, clock, escalations, max_attempts=settings.max_attempts),
+        enrolment=EnrolmentService(uows, clock, escalations),
         patients=PatientService(
             uows,
             clock,

@@ -56,14 +56,24 @@ def audit_log(
             s.actor, patient_ref=patient, since=parse_date(since, "--since"), limit=limit
         )
         if as_json:
-            emit_json([
-                {"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
-                 "patient": e.patient_ref, "detail": e.detail}
-                for e in entries
-            ])
+            emit_json(
+                [
+                    {
+                        "seq": e.seq,
+                        "at": e.at,
+                        "actor": e.actor,
+                        "action": e.action,
+                        "patient": e.patient_ref,
+                        "detail": e.detail,
+                    }
+                    for e in entries
+                ]
+            )
             return
-        table(None, ["#", "When (UTC)", "Who", "What", "Patient"], [
-            (e.seq, when(e.at), e.actor, e.action, e.patient_ref or "") for e in entries
-        ])
+        table(
+            None,
+            ["#", "When (UTC)", "Who", "What", "Patient"],
+            [(e.seq, when(e.at), e.actor, e.action, e.patient_ref or "") for e in entries],
+        )
 
     run(body)

@@ -34,13 +34,19 @@ def keys_rotate() -> None:
         await s.services.audit.record(
             s.actor, "keys.rotate", f"active={result.new_key_id} rewrapped={result.rewrapped}"
         )
-        say(f"New master key {result.new_key_id} is active; {result.rewrapped} data keys "
-            "re-wrapped.")
+        say(
+            f"New master key {result.new_key_id} is active; {result.rewrapped} data keys "
+            "re-wrapped."
+        )
         if s.opened.keys.key_file is not None:
-            say(f"Retired: {', '.join(result.retired) or 'none'}. Back up "
-                f"{s.opened.keys.key_file.path} now.")
+            say(
+                f"Retired: {', '.join(result.retired) or 'none'}. Back up "
+                f"{s.opened.keys.key_file.path} now."
+            )
         elif result.retired:
-            say("Nothing is wrapped by these keys any more; remove them from "
-                f"COMPANION_MASTER_KEYS: {', '.join(result.retired)}")
+            say(
+                "Nothing is wrapped by these keys any more; remove them from "
+                f"COMPANION_MASTER_KEYS: {', '.join(result.retired)}"
+            )
 
     run(body)

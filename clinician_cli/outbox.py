@@ -20,19 +20,38 @@ def outbox(
     async def body(s: Session) -> None:
         rows, refs = await s.services.outbox.listing(s.actor, failed_only=failed, limit=limit)
         data = [
-            {"id": r.id[:8], "recipient": r.recipient_kind,
-             "patient": refs.get(r.patient_id or "", None), "purpose": r.purpose,
-             "priority": r.priority, "status": r.status.value, "attempts": r.attempts,
-             "last_error": r.last_error, "created_at": r.created_at, "sent_at": r.sent_at}
+            {
+                "id": r.id[:8],
+                "recipient": r.recipient_kind,
+                "patient": refs.get(r.patient_id or "", None),
+                "purpose": r.purpose,
+                "priority": r.priority,
+                "status": r.status.value,
+                "attempts": r.attempts,
+                "last_error": r.last_error,
+                "created_at": r.created_at,
+                "sent_at": r.sent_at,
+            }
             for r in rows
         ]
         if as_json:
             emit_json(data)
             return
-        table(None, ["Created", "To", "Patient", "Purpose", "Status", "Tries", "Last error"], [
-            (when(d["created_at"]), d["recipient"], d["patient"] or "", d["purpose"],
-             d["status"], d["attempts"], d["last_error"] or "")
-            for d in data
-        ])
+        table(
+            None,
+            ["Created", "To", "Patient", "Purpose", "Status", "Tries", "Last error"],
+            [
+                (
+                    when(r.created_at),
+                    d["recipient"],
+                    d["patient"] or "",
+                    d["purpose"],
+                    d["status"],
+                    d["attempts"],
+                    d["last_error"] or "",
+                )
+                for r, d in zip(rows, data, strict=True)
+            ],
+        )
 
     run(body)

@@ -36,7 +36,9 @@ def patient_json(p: Patient) -> dict[str, Any]:
 def patient_add(
     name: Annotated[str, typer.Option(help="Name as in your records (stored encrypted).")],
     timezone: Annotated[str, typer.Option(help="IANA time zone, e.g. America/Chicago.")],
-    team: Annotated[str | None, typer.Option(help="Care team (needed if you are in several).")] = None,
+    team: Annotated[
+        str | None, typer.Option(help="Care team (needed if you are in several).")
+    ] = None,
     as_json: bool = JsonOption,
 ) -> None:
     """Enrol a patient; prints their reference (e.g. P-0042) to use everywhere else.
@@ -50,8 +52,10 @@ def patient_add(
             emit_json(patient_json(patient))
             return
         say(f"Enrolled {patient.reference} ({patient.timezone}).")
-        say(f"Next: clinician plan set {patient.reference} plan.yaml, then "
-            f"clinician patient invite {patient.reference}")
+        say(
+            f"Next: clinician plan set {patient.reference} plan.yaml, then "
+            f"clinician patient invite {patient.reference}"
+        )
 
     run(body)
 
@@ -74,11 +78,20 @@ def patient_list(
         if not patients:
             say("No patients yet. Enrol one with: clinician patient add --name ... --timezone ...")
             return
-        table(None, ["Ref", "Initials", "Status", "Time zone", "Last contact"], [
-            (p.reference, initials(p.name or ""), p.status.value + ("" if p.reachable else " (!)"),
-             p.timezone, when(p.last_interaction_at))
-            for p in patients
-        ])
+        table(
+            None,
+            ["Ref", "Initials", "Status", "Time zone", "Last contact"],
+            [
+                (
+                    p.reference,
+                    initials(p.name or ""),
+                    p.status.value + ("" if p.reachable else " (!)"),
+                    p.timezone,
+                    when(p.last_interaction_at),
+                )
+                for p in patients
+            ],
+        )
         if any(not p.reachable for p in patients):
             say("(!) unreachable: the patient blocked the bot or left Telegram.")
 
@@ -95,13 +108,20 @@ def overview_json(o: PatientOverview) -> dict[str, Any]:
             {"kind": s.kind, "time": s.local_time, "days": s.days, "next_due_utc": s.next_due_utc}
             for s in o.schedules
         ],
-        "last_checkin": None if o.last_checkin is None else {
-            "due_at": o.last_checkin.due_at, "status": o.last_checkin.status.value,
+        "last_checkin": None
+        if o.last_checkin is None
+        else {
+            "due_at": o.last_checkin.due_at,
+            "status": o.last_checkin.status.value,
             "risk_level": o.last_checkin.risk_level,
         },
         "open_escalations": [
-            {"id": e.reference, "level": e.level.value, "status": e.status.value,
-             "created_at": e.created_at}
+            {
+                "id": e.reference,
+                "level": e.level.value,
+                "status": e.status.value,
+                "created_at": e.created_at,
+            }
             for e in o.open_escalations
         ],
         "supporters": o.supporters,
@@ -127,10 +147,16 @@ def patient_show(reference: PatientRef, as_json: bool = JsonOption) -> None:
             ("Consent", when(p.consented_at) or "not yet"),
             ("Plan", f"version {o.plan.version}, {when(o.plan.created_at)}" if o.plan else "none"),
             ("Check-ins", ", ".join(f"{s.local_time} {s.days}" for s in o.schedules) or "none"),
-            ("Last check-in", f"{when(o.last_checkin.due_at)} ({o.last_checkin.status.value})"
-             if o.last_checkin else "none"),
-            ("Open alerts", ", ".join(f"{e.reference} {e.level.value}" for e in o.open_escalations)
-             or "none"),
+            (
+                "Last check-in",
+                f"{when(o.last_checkin.due_at)} ({o.last_checkin.status.value})"
+                if o.last_checkin
+                else "none",
+            ),
+            (
+                "Open alerts",
+                ", ".join(f"{e.reference} {e.level.value}" for e in o.open_escalations) or "none",
+            ),
             ("Supporters", str(o.supporters)),
         ]
         table(p.reference, ["", ""], rows)
@@ -145,11 +171,19 @@ def patient_invite(reference: PatientRef, as_json: bool = JsonOption) -> None:
     async def body(s: Session) -> None:
         invite = await s.services.patients.invite(s.actor, reference)
         if as_json:
-            emit_json({"reference": invite.patient.reference, "code": invite.code,
-                       "link": invite.link, "expires_at": invite.expires_at})
+            emit_json(
+                {
+                    "reference": invite.patient.reference,
+                    "code": invite.code,
+                    "link": invite.link,
+                    "expires_at": invite.expires_at,
+                }
+            )
             return
-        say(f"Invite for {invite.patient.reference}, single use, valid until "
-            f"{when(invite.expires_at)} UTC:")
+        say(
+            f"Invite for {invite.patient.reference}, single use, valid until "
+            f"{when(invite.expires_at)} UTC:"
+        )
         if invite.link:
             say(f"  {invite.link}")
         say(f"  or in the bot's chat: /start {invite.code}")

@@ -291,3 +291,23 @@ class EscalationEvent:
     staff_id: str | None = None
     channel: str | None = None
     detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A consent record. Never changed except to end it; a change is a new record."""
+
+    id: str
+    patient_id: str
+    kind: str  # onboarding | supporter
+    scopes: frozenset[str]
+    purpose: str
+    text_version: str
+    granted_at: datetime
+    supporter_id: str | None = None
+    expires_at: datetime | None = None
+    ended_at: datetime | None = None
+    end_reason: str | None = None  # declined | revoked | expired | replaced | left
+
+    def active(self, now: datetime) -> bool:
+        return self.ended_at is None and (self.expires_at is None or now < self.expires_at)

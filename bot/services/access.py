@@ -31,8 +31,9 @@ class Actor:
 SYSTEM = Actor(staff=None)
 
 
-async def refuse(uow: UnitOfWork, clock: Clock, actor: Actor, action: str,
-                 patient_ref: str | None, message: str) -> NotAllowed:
+async def refuse(
+    uow: UnitOfWork, clock: Clock, actor: Actor, action: str, patient_ref: str | None, message: str
+) -> NotAllowed:
     """Undo the refused use case, record the attempt, and return the error to raise.
 
     The unit of work is rolled back first, so nothing of the refused request is kept,
@@ -41,7 +42,9 @@ async def refuse(uow: UnitOfWork, clock: Clock, actor: Actor, action: str,
     """
     await uow.rollback()
     await uow.audit.append(
-        actor=actor.audit_name, action=f"denied:{action}", at=clock.now(),
+        actor=actor.audit_name,
+        action=f"denied:{action}",
+        at=clock.now(),
         patient_ref=patient_ref,
     )
     await uow.commit()

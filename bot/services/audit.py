@@ -28,7 +28,9 @@ class AuditService:
         async with self._uows() as uow:
             checked, broken = await uow.audit.verify()
             await uow.audit.append(
-                actor=actor.audit_name, action="audit.verify", at=self._clock.now(),
+                actor=actor.audit_name,
+                action="audit.verify",
+                at=self._clock.now(),
                 detail="ok" if broken is None else f"broken at {broken.seq}",
             )
             await uow.commit()
@@ -51,7 +53,9 @@ class AuditService:
                 require_admin(actor, "read the whole audit log (give --patient for one patient)")
             entries = await uow.audit.entries(patient_ref=patient_ref, since=since, limit=limit)
             await uow.audit.append(
-                actor=actor.audit_name, action="audit.read", at=self._clock.now(),
+                actor=actor.audit_name,
+                action="audit.read",
+                at=self._clock.now(),
                 patient_ref=patient_ref,
             )
             await uow.commit()

@@ -23,13 +23,16 @@ class OutboxReview:
             rows = await uow.outbox.listing(statuses=statuses, limit=limit * 4)
             own_staff = None if actor.staff is None else actor.staff.id
             visible = [
-                r for r in rows
+                r
+                for r in rows
                 if actor.is_admin
                 or (r.patient_id is not None and r.patient_id in patients)
                 or (r.recipient_kind == "staff" and r.recipient_id == own_staff)
             ][:limit]
             await uow.audit.append(
-                actor=actor.audit_name, action="outbox.read", at=self._clock.now(),
+                actor=actor.audit_name,
+                action="outbox.read",
+                at=self._clock.now(),
                 detail=f"rows={len(visible)}",
             )
             await uow.commit()

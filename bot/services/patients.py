@@ -61,7 +61,11 @@ class PatientAccess:
             )
         if not actor.can_see(patient):
             raise await refuse(
-                uow, self._clock, actor, action, patient.reference,
+                uow,
+                self._clock,
+                actor,
+                action,
+                patient.reference,
                 f"{patient.reference} is not in any of your care teams; the attempt was logged",
             )
         return patient
@@ -82,11 +86,15 @@ class PatientService:
         self._bot_username = bot_username
         self.access = PatientAccess(clock)
 
-    async def _audit(self, uow: UnitOfWork, actor: Actor, action: str, patient: Patient,
-                     detail: str = "") -> None:
+    async def _audit(
+        self, uow: UnitOfWork, actor: Actor, action: str, patient: Patient, detail: str = ""
+    ) -> None:
         await uow.audit.append(
-            actor=actor.audit_name, action=action, at=self._clock.now(),
-            patient_ref=patient.reference, detail=detail,
+            actor=actor.audit_name,
+            action=action,
+            at=self._clock.now(),
+            patient_ref=patient.reference,
+            detail=detail,
         )
 
     async def _team_for(self, uow: UnitOfWork, actor: Actor, team_name: str | None) -> CareTeam:
@@ -143,7 +151,9 @@ class PatientService:
             team_ids = None if actor.is_admin else actor.team_ids
             patients = await uow.patients.find(team_ids=team_ids, statuses=statuses)
             await uow.audit.append(
-                actor=actor.audit_name, action="patient.list", at=self._clock.now(),
+                actor=actor.audit_name,
+                action="patient.list",
+                at=self._clock.now(),
                 detail=f"count={len(patients)}",
             )
             await uow.commit()
@@ -159,10 +169,14 @@ class PatientService:
             if history:
                 plan = history[-1]
             recent = await uow.checkins.for_patient(patient.id, limit=1)
-            escalations = await uow.escalations.find(
-                patient_ids=[patient.id],
-                statuses=[EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED],
-            ) if patient.name is not None else []
+            escalations = (
+                await uow.escalations.find(
+                    patient_ids=[patient.id],
+                    statuses=[EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED],
+                )
+                if patient.name is not None
+                else []
+            )
             overview = PatientOverview(
                 patient=patient,
                 team=team,
@@ -185,16 +199,22 @@ class PatientService:
             if patient.status in (PatientStatus.DISCHARGED, PatientStatus.ERASED):
                 raise Conflict(
                     f"{patient.reference} is {patient.status.value}; "
-                    + ("resume them first (`clinician patient resume`)"
-                       if patient.status is PatientStatus.DISCHARGED else "erased patients "
-                       "cannot be invited; enrol them again with `clinician patient add`")
+                    + (
+                        "resume them first (`clinician patient resume`)"
+                        if patient.status is PatientStatus.DISCHARGED
+                        else "erased patients "
+                        "cannot be invited; enrol them again with `clinician patient add`"
+                    )
                 )
             now = self._clock.now()
             await uow.enrolment.revoke_open(patient_id=patient.id, now=now)
             secret = new_secret_code("p")
             code = EnrolmentCode(
-                id=new_id(), purpose="patient", created_at=now,
-                expires_at=now + self._invite_ttl, patient_id=patient.id,
+                id=new_id(),
+                purpose="patient",
+                created_at=now,
+                expires_at=now + self._invite_ttl,
+                patient_id=patient.id,
                 created_by=None if actor.staff is None else actor.staff.id,
             )
             await uow.enrolment.add(code, secret)
@@ -204,8 +224,14 @@ class PatientService:
             return Invite(patient, secret, self._link(secret, username), code.expires_at)
 
     async def _change_status(
-        self, actor: Actor, reference: str, action: str, allowed: set[PatientStatus],
-        change: PatientStatus, *, paused_until: datetime | None = None,
+        self,
+        actor: Actor,
+        reference: str,
+        action: str,
+        allowed: set[PatientStatus],
+        change: PatientStatus,
+        *,
+        paused_until: datetime | None = None,
     ) -> Patient:
         async with self._uows() as uow:
             patient = await self.access.resolve(uow, actor, reference, action)
@@ -225,7 +251,11 @@ class PatientService:
             raise InvalidInput(f"--days must be 1 to {MAX_PAUSE_DAYS}, got {days}")
         until = None if days is None else self._clock.now() + timedelta(days=days)
         return await self._change_status(
-            actor, reference, "patient.pause", {PatientStatus.ACTIVE}, PatientStatus.PAUSED,
+            actor,
+            reference,
+            "patient.pause",
+            {PatientStatus.ACTIVE},
+            PatientStatus.PAUSED,
             paused_until=until,
         )
 
@@ -233,19 +263,32 @@ class PatientService:
         async with self._uows() as uow:
             patient = await self.access.resolve(uow, actor, reference, "patient.resume")
         target = (
-            PatientStatus.ACTIVE if patient.consented_at is not None
-            else PatientStatus.ONBOARDING if patient.linked else PatientStatus.INVITED
+            PatientStatus.ACTIVE
+            if patient.consented_at is not None
+            else PatientStatus.ONBOARDING
+            if patient.linked
+            else PatientStatus.INVITED
         )
         return await self._change_status(
-            actor, reference, "patient.resume",
-            {PatientStatus.PAUSED, PatientStatus.DISCHARGED, PatientStatus.UNENROLLED}, target,
+            actor,
+            reference,
+            "patient.resume",
+            {PatientStatus.PAUSED, PatientStatus.DISCHARGED, PatientStatus.UNENROLLED},
+            target,
         )
 
     async def discharge(self, actor: Actor, reference: str) -> Patient:
         return await self._change_status(
-            actor, reference, "patient.discharge",
-            {PatientStatus.INVITED, PatientStatus.ONBOARDING, PatientStatus.ACTIVE,
-             PatientStatus.PAUSED, PatientStatus.UNENROLLED},
+            actor,
+            reference,
+            "patient.discharge",
+            {
+                PatientStatus.INVITED,
+                PatientStatus.ONBOARDING,
+                PatientStatus.ACTIVE,
+                PatientStatus.PAUSED,
+                PatientStatus.UNENROLLED,
+            },
             PatientStatus.DISCHARGED,
         )
 
@@ -269,8 +312,14 @@ class PatientService:
                 statuses=[EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED],
             ):
                 await uow.escalations.update(
-                    replace(escalation, status=EscalationStatus.RESOLVED, resolved_at=now,
-                            updated_at=now, next_notify_at=None, resolution="patient erased")
+                    replace(
+                        escalation,
+                        status=EscalationStatus.RESOLVED,
+                        resolved_at=now,
+                        updated_at=now,
+                        next_notify_at=None,
+                        resolution="patient erased",
+                    )
                 )
             erased = await uow.patients.erase(patient, now)
             await self._audit(uow, actor, "patient.erase", patient, "data key destroyed")

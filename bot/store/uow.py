@@ -15,6 +15,7 @@ from bot.store.crypto import KeyRing
 from bot.store.database import Database
 from bot.store.repositories.audit import AuditRepository
 from bot.store.repositories.checkins import CheckinRepository
+from bot.store.repositories.consents import ConsentRepository
 from bot.store.repositories.enrolment import EnrolmentRepository
 from bot.store.repositories.escalations import EscalationRepository
 from bot.store.repositories.messaging import InboxRepository, OutboxRepository
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
     plans: PlanRepository
     schedules: ScheduleRepository
     escalations: EscalationRepository
+    consents: ConsentRepository
 
     def __init__(self, db: Database, ring: KeyRing) -> None:
         self._db = db
@@ -65,6 +67,7 @@ class SqlUnitOfWork:
         self.plans = PlanRepository(session, vault)
         self.schedules = ScheduleRepository(session)
         self.escalations = EscalationRepository(session, vault)
+        self.consents = ConsentRepository(session)
         return self
 
     async def commit(self) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,13 @@ from typer.testing import CliRunner, Result
 
 from clinician_cli.app import app
 
-
-ISOLATED = ("COMPANION_STAFF", "COMPANION_DATABASE_URL", "COMPANION_MASTER_KEYS",
-            "COMPANION_INDEX_KEY", "COMPANION_KEY_FILE")
+ISOLATED = (
+    "COMPANION_STAFF",
+    "COMPANION_DATABASE_URL",
+    "COMPANION_MASTER_KEYS",
+    "COMPANION_INDEX_KEY",
+    "COMPANION_KEY_FILE",
+)
 
 
 class Clinic:
@@ -27,8 +30,10 @@ class Clinic:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.runner = CliRunner()
-        self.env = {"COMPANION_DATA_DIR": str(root / "data"),
-                    "COMPANION_BOT_USERNAME": "companion_test_bot"}
+        self.env = {
+            "COMPANION_DATA_DIR": str(root / "data"),
+            "COMPANION_BOT_USERNAME": "companion_test_bot",
+        }
 
     def run(self, *args: str, as_: str | None = "dr.rivera", input: str | None = None) -> Result:
         argv = (["--as", as_] if as_ else []) + list(args)
@@ -69,11 +74,9 @@ def clinic_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def clinic(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clinic_template: Path
-) -> Iterator[Clinic]:
+def clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clinic_template: Path) -> Clinic:
     for name in ISOLATED:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     shutil.copytree(clinic_template, tmp_path / "data")
-    yield Clinic(tmp_path)
+    return Clinic(tmp_path)

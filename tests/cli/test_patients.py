@@ -6,8 +6,15 @@ from tests.cli.conftest import Clinic
 
 
 def test_adding_a_patient_prints_their_reference(clinic: Clinic) -> None:
-    out = clinic.ok("patient", "add", "--name", "Avery Quill", "--timezone", "America/Chicago",
-                    as_="nurse.okafor")
+    out = clinic.ok(
+        "patient",
+        "add",
+        "--name",
+        "Avery Quill",
+        "--timezone",
+        "America/Chicago",
+        as_="nurse.okafor",
+    )
     assert "Enrolled P-0001 (America/Chicago)" in out
 
 
@@ -22,14 +29,23 @@ def test_a_clinician_in_several_teams_must_choose_one(clinic: Clinic) -> None:
     result = clinic.run("patient", "add", "--name", "Bo Lark", "--timezone", "Europe/London")
     assert result.exit_code == 2
     assert "choose one with --team" in result.output
-    clinic.ok("patient", "add", "--name", "Bo Lark", "--timezone", "Europe/London",
-              "--team", "Summit Team")
+    clinic.ok(
+        "patient",
+        "add",
+        "--name",
+        "Bo Lark",
+        "--timezone",
+        "Europe/London",
+        "--team",
+        "Summit Team",
+    )
 
 
 def test_patient_list_shows_only_your_teams(clinic: Clinic) -> None:
     ours = clinic.add_patient("Avery Quill")
-    clinic.ok("patient", "add", "--name", "Cass Moreno", "--timezone", "Europe/London",
-              as_="dr.lindqvist")
+    clinic.ok(
+        "patient", "add", "--name", "Cass Moreno", "--timezone", "Europe/London", as_="dr.lindqvist"
+    )
     listed = clinic.json("patient", "list", as_="nurse.okafor")
     assert [p["reference"] for p in listed] == [ours]
     assert listed[0]["name"] == "Avery Quill"
@@ -41,8 +57,9 @@ def test_a_clinician_outside_the_team_is_refused_and_the_attempt_audited(clinic:
     assert result.exit_code == 4
     assert "not in any of your care teams" in result.output
     log = clinic.json("audit", "log", "--patient", ref)
-    assert any(e["action"] == "denied:patient.show" and e["actor"] == "staff:dr.lindqvist"
-               for e in log)
+    assert any(
+        e["action"] == "denied:patient.show" and e["actor"] == "staff:dr.lindqvist" for e in log
+    )
 
 
 def test_an_unknown_reference_says_how_references_look(clinic: Clinic) -> None:

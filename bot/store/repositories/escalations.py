@@ -98,9 +98,7 @@ class EscalationRepository:
         row = await self._session.scalar(query)
         return None if row is None else await self._escalation(row)
 
-    async def open_for_rule(
-        self, patient_id: str, rule: str, since: datetime
-    ) -> Escalation | None:
+    async def open_for_rule(self, patient_id: str, rule: str, since: datetime) -> Escalation | None:
         """The newest unresolved escalation of this rule raised since ``since``."""
         row = await self._session.scalar(
             select(EscalationRow)

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import DeliveryStatus, OutboundMessage
+from bot.store.crypto import DataKeyDestroyed
 from bot.store.tables import InboxRow, OutboxRow
 from bot.store.vault import Vault
 
@@ -162,9 +163,12 @@ class OutboxRepository:
         await self._vault.preload(r.patient_id for r in rows if r.patient_id)
         out = []
         for row in rows:
-            payload = await self._vault.open_json(
-                "outbox", "payload", row.id, row.patient_id, row.payload_enc
-            )
+            try:
+                payload = await self._vault.open_json(
+                    "outbox", "payload", row.id, row.patient_id, row.payload_enc
+                )
+            except DataKeyDestroyed:
+                payload = {}  # erased patient: the row's status is all that is left
             out.append(_message(row, payload))
         return out
 
@@ -183,11 +187,19 @@ class OutboxRepository:
                 .with_for_update(skip_locked=True)
             )
         )
+        readable: list[OutboxRow] = []
         for row in rows:
+            try:
+                await self._vault.open("outbox", "payload", row.id, row.patient_id, row.payload_enc)
+            except DataKeyDestroyed:  # the patient was erased: this can never be sent
+                row.status = DeliveryStatus.CANCELLED.value
+                row.last_error = "patient erased"
+                continue
             row.status = DeliveryStatus.SENDING.value
             row.lease_until = now + lease
+            readable.append(row)
         await self._session.flush()
-        messages = await self._decode(rows)
+        messages = await self._decode(readable)
         return [replace(m, status=DeliveryStatus.SENDING) for m in messages]
 
     async def mark_sent(
@@ -233,6 +245,27 @@ class OutboxRepository:
             )
         )
 
+    async def note_attempt(self, message_id: str, error: str, lease_until: datetime) -> None:
+        """A failed attempt that will be retried by the same dispatcher (order kept)."""
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(
+                attempts=OutboxRow.attempts + 1, last_error=error[:200], lease_until=lease_until
+            )
+        )
+
+    async def extend_leases(self, message_ids: list[str], lease_until: datetime) -> None:
+        for start in range(0, len(message_ids), 500):
+            await self._session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id.in_(message_ids[start : start + 500]),
+                    OutboxRow.status == DeliveryStatus.SENDING.value,
+                )
+                .values(lease_until=lease_until)
+            )
+
     async def get(self, message_id: str) -> OutboundMessage | None:
         row = await self._session.get(OutboxRow, message_id)
         return None if row is None else (await self._decode([row]))[0]
@@ -257,12 +290,13 @@ class OutboxRepository:
         return [_message(r, {}) for r in await self._session.scalars(query)]
 
     async def cancel_pending(self, *, recipient_kind: str, recipient_id: str, reason: str) -> int:
+        """Cancel everything not yet sent to this recipient (waiting or being sent)."""
         result = await self._session.execute(
             update(OutboxRow)
             .where(
                 OutboxRow.recipient_kind == recipient_kind,
                 OutboxRow.recipient_id == recipient_id,
-                OutboxRow.status == DeliveryStatus.PENDING.value,
+                OutboxRow.status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value]),
             )
             .values(status=DeliveryStatus.CANCELLED.value, last_error=reason[:200])
         )

@@ -22,7 +22,9 @@ class PlanRepository:
         text = ""
         if with_text:
             text = (
-                await self._vault.open_text("plan_versions", "body", row.id, row.patient_id, row.body_enc)
+                await self._vault.open_text(
+                    "plan_versions", "body", row.id, row.patient_id, row.body_enc
+                )
                 or ""
             )
         note = await self._vault.open_text(
@@ -107,7 +109,10 @@ class PlanRepository:
                 patient_id=suggestion.patient_id,
                 kind=suggestion.kind,
                 body_enc=await self._vault.seal_json(
-                    "plan_suggestions", "body", suggestion.id, suggestion.patient_id,
+                    "plan_suggestions",
+                    "body",
+                    suggestion.id,
+                    suggestion.patient_id,
                     suggestion.body,
                 ),
                 status=suggestion.status,

@@ -74,7 +74,9 @@ class ScheduleRepository:
         )
         return [_schedule(r) for r in rows]
 
-    async def set_next_due(self, schedule_id: str, next_due: datetime | None, now: datetime) -> None:
+    async def set_next_due(
+        self, schedule_id: str, next_due: datetime | None, now: datetime
+    ) -> None:
         await self._session.execute(
             update(ScheduleRow)
             .where(ScheduleRow.id == schedule_id)

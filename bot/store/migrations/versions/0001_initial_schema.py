@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 06:02:02.832130
+Create Date: 2026-11-29
 """
 
 from __future__ import annotations
@@ -336,6 +336,7 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('escalation_id', sa.String(length=32), nullable=False),
     sa.Column('patient_id', sa.String(length=32), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=24), nullable=False),
     sa.Column('staff_id', sa.String(length=32), nullable=True),
     sa.Column('channel', sa.String(length=16), nullable=True),

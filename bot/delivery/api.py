@@ -1,0 +1,61 @@
+"""The one way delivery talks to Telegram: a Bot API call that raises our own errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Protocol
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+
+class DeliveryError(Exception):
+    """Base class; ``str()`` is a short description without message content."""
+
+
+class RateLimited(DeliveryError):
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"429 retry after {retry_after:g}s")
+        self.retry_after = retry_after
+
+
+class Unreachable(DeliveryError):
+    """403: blocked, deactivated, or never started the bot. Never retried."""
+
+
+class Transient(DeliveryError):
+    """5xx, timeouts, dropped connections: worth retrying with backoff."""
+
+
+class Rejected(DeliveryError):
+    """400 and friends: the request itself is wrong; retrying will not help."""
+
+
+class BotApi(Protocol):
+    async def call(self, method: str, params: dict[str, Any]) -> Any: ...
+
+
+def seconds(value: int | float | timedelta) -> float:
+    """``RetryAfter.retry_after`` is an int today and a timedelta in PTB's next major."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class PtbBotApi:
+    """BotApi over python-telegram-bot's ``Bot.do_api_request``."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def call(self, method: str, params: dict[str, Any]) -> Any:
+        try:
+            return await self._bot.do_api_request(method, api_kwargs=params)
+        except RetryAfter as exc:
+            raise RateLimited(max(seconds(exc.retry_after), 0.1)) from None
+        except Forbidden as exc:
+            raise Unreachable(f"403 {exc.message[:120]}") from None
+        except BadRequest as exc:
+            raise Rejected(f"400 {exc.message[:120]}") from None
+        except NetworkError as exc:  # includes TimedOut
+            raise Transient(f"network: {type(exc).__name__}") from None
+        except TelegramError as exc:
+            raise Transient(f"telegram: {type(exc).__name__}") from None

@@ -1,0 +1,263 @@
+"""The outbox dispatcher: sends claimed messages under Telegram's limits.
+
+* Per chat, messages go one at a time and in order (priority first, then age), so a
+  429 or a retry never reorders a conversation.
+* Across chats, up to ``concurrency`` requests are in flight, paced by :class:`Pacer`.
+* Crisis messages (priority 0) overtake everything: ``wake()`` makes the loop claim at
+  once, and the highest-priority ready head is always sent first.
+* 429: pause and retry the same message (no attempt counted). 5xx/timeouts: exponential
+  backoff with jitter up to ``max_attempts``, then failed and the care team told.
+  403: never retried; the recipient is marked unreachable.
+* A crash between sending and marking a row sent re-sends it once after its lease ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from bot.delivery.api import BotApi, RateLimited, Rejected, Transient, Unreachable
+from bot.delivery.pacing import Pacer
+from bot.services.delivery import DeliveryService, Ready, backoff
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(order=True)
+class _Queued:
+    sort_key: tuple[int, str, str]
+    ready: Ready = field(compare=False)
+    not_before: float = field(default=0.0, compare=False)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        delivery: DeliveryService,
+        api: BotApi,
+        pacer: Pacer,
+        *,
+        batch: int = 100,
+        concurrency: int = 8,
+        lease: timedelta = timedelta(seconds=120),
+        idle_poll: float = 1.0,
+        retry_base: float = 2.0,
+    ) -> None:
+        self._delivery = delivery
+        self._api = api
+        self._pacer = pacer
+        self._batch = batch
+        self._lease = lease
+        self._idle_poll = idle_poll
+        self._retry_base = retry_base
+        self._slots = asyncio.Semaphore(concurrency)
+        self._queues: dict[int, list[_Queued]] = {}
+        self._buffered: set[str] = set()
+        self._busy: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._telegram_ids: dict[str, int | None] = {}
+        self._wake = asyncio.Event()
+        self._last_lease_renewal = time.monotonic()
+        self.stats: Counter[str] = Counter()
+
+    def wake(self) -> None:
+        """New rows are in the outbox: claim now (replies and crisis messages feel instant)."""
+        self._wake.set()
+
+    @property
+    def pending(self) -> int:
+        return len(self._buffered)
+
+    # --- the loop -------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event) -> None:
+        try:
+            while not stop.is_set():
+                await self.step()
+                await self._sleep(stop)
+        finally:
+            await self._drain_tasks()
+
+    async def run_until_idle(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        """Send everything that is ready now, then return (tests and the demo)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            claimed = await self.step()
+            if not claimed and not self._buffered and not self._tasks:
+                return
+            await self._sleep(None, cap=0.05)
+        raise TimeoutError(f"outbox not idle after {timeout}s ({len(self._buffered)} waiting)")
+
+    async def step(self) -> int:
+        """Claim if needed, then start every send that pacing allows. Returns rows claimed."""
+        claimed = 0
+        if self._wake.is_set() or len(self._buffered) < self._batch // 2:
+            self._wake.clear()
+            claimed = await self._claim()
+        await self._renew_leases()
+        self._start_sends()
+        return claimed
+
+    async def _claim(self) -> int:
+        ready = await self._delivery.claim(self._batch, self._lease)
+        fresh = [r for r in ready if r.message.id not in self._buffered]
+        for item in fresh:
+            message = item.message
+            key = (message.priority, message.created_at.isoformat(), message.id)
+            bisect.insort(self._queues.setdefault(item.chat_id, []), _Queued(key, item))
+            self._buffered.add(message.id)
+        self.stats["claimed"] += len(fresh)
+        return len(fresh)
+
+    async def _renew_leases(self) -> None:
+        now = time.monotonic()
+        if now - self._last_lease_renewal < self._lease.total_seconds() / 3:
+            return
+        self._last_lease_renewal = now
+        await self._delivery.keep_leases(sorted(self._buffered), self._lease)
+
+    def _heads(self) -> list[tuple[_Queued, int]]:
+        now = time.monotonic()
+        heads = [
+            (queue[0], chat)
+            for chat, queue in self._queues.items()
+            if queue and chat not in self._busy and queue[0].not_before <= now
+        ]
+        heads.sort(key=lambda pair: pair[0].sort_key)
+        return heads
+
+    def _start_sends(self) -> None:
+        for head, chat in self._heads():
+            if self._slots.locked():
+                return
+            if self._pacer.wait(chat) > 0:
+                continue
+            self._busy.add(chat)
+            self._pacer.take(chat)
+            task = asyncio.create_task(self._send(chat, head))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _sleep(self, stop: asyncio.Event | None, cap: float | None = None) -> None:
+        waits = [self._idle_poll if cap is None else cap]
+        now = time.monotonic()
+        for chat, queue in self._queues.items():
+            if queue and chat not in self._busy:
+                waits.append(max(queue[0].not_before - now, self._pacer.wait(chat), 0.005))
+        timeout = min(waits)
+        waiters: list[asyncio.Future[object]] = [asyncio.ensure_future(self._wake.wait())]
+        if stop is not None:
+            waiters.append(asyncio.ensure_future(stop.wait()))
+        waiters.extend(self._tasks)  # type: ignore[arg-type]
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        for future in waiters[: 2 if stop is not None else 1]:
+            if not future.done():
+                future.cancel()
+
+    async def _drain_tasks(self) -> None:
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # --- one message ------------------------------------------------------------------
+    def _pop(self, chat: int, queued: _Queued) -> None:
+        queue = self._queues.get(chat, [])
+        if queued in queue:
+            queue.remove(queued)
+        if not queue:
+            self._queues.pop(chat, None)
+        self._buffered.discard(queued.ready.message.id)
+
+    def _drop_recipient(self, ready: Ready) -> None:
+        message = ready.message
+        for chat, queue in list(self._queues.items()):
+            for item in list(queue):
+                other = item.ready.message
+                if (other.recipient_kind, other.recipient_id) == (
+                    message.recipient_kind,
+                    message.recipient_id,
+                ):
+                    self._pop(chat, item)
+
+    async def _send(self, chat: int, queued: _Queued) -> None:
+        ready = queued.ready
+        message = ready.message
+        async with self._slots:
+            try:
+                await self._deliver(chat, queued)
+            except RateLimited as exc:
+                self.stats["rate_limited"] += 1
+                self._pacer.pause_all(exc.retry_after)
+                log.warning(
+                    "delivery.rate_limited id=%s retry_after=%s", message.id[:8], exc.retry_after
+                )
+            except Unreachable as exc:
+                self.stats["unreachable"] += 1
+                log.info(
+                    "delivery.unreachable id=%s kind=%s", message.id[:8], message.recipient_kind
+                )
+                self._drop_recipient(ready)
+                await self._delivery.unreachable(message, str(exc))
+            except Rejected as exc:
+                if message.method.startswith("edit") and "not modified" in str(exc):
+                    self._pop(chat, queued)
+                    await self._delivery.sent(message, None)
+                    self.stats["sent"] += 1
+                else:
+                    self.stats["failed"] += 1
+                    log.warning("delivery.rejected id=%s method=%s", message.id[:8], message.method)
+                    self._pop(chat, queued)
+                    await self._delivery.failed(message, str(exc))
+            except (TimeoutError, Transient, OSError) as exc:
+                await self._retry_later(chat, queued, str(exc) or type(exc).__name__)
+            except Exception:
+                log.exception("delivery.error id=%s", message.id[:8])
+                await self._retry_later(chat, queued, "internal error")
+            finally:
+                self._busy.discard(chat)
+
+    async def _deliver(self, chat: int, queued: _Queued) -> None:
+        ready = queued.ready
+        message = ready.message
+        if not await self._delivery.still_allowed(message):
+            self.stats["cancelled"] += 1
+            self._pop(chat, queued)
+            return
+        telegram_id: int | None = None
+        ref = message.payload.get("message_ref")
+        if isinstance(ref, str):
+            telegram_id = self._telegram_ids.get(ref)
+            if telegram_id is None:
+                telegram_id, possible = await self._delivery.telegram_message_id(ref)
+                if not possible:
+                    self.stats["cancelled"] += 1
+                    self._pop(chat, queued)
+                    await self._delivery.cancelled(message, "original message not sent")
+                    return
+                if telegram_id is None:  # the original is still on its way
+                    queued.not_before = time.monotonic() + 1.0
+                    return
+        result = await self._api.call(message.method, self._delivery.bot_params(ready, telegram_id))
+        sent_id = result.get("message_id") if isinstance(result, dict) else None
+        self._telegram_ids[message.id] = sent_id if isinstance(sent_id, int) else None
+        self._pop(chat, queued)
+        await self._delivery.sent(message, sent_id if isinstance(sent_id, int) else None)
+        self.stats["sent"] += 1
+
+    async def _retry_later(self, chat: int, queued: _Queued, error: str) -> None:
+        message = queued.ready.message
+        attempts = message.attempts + 1
+        if attempts >= self._delivery.max_attempts:
+            self.stats["failed"] += 1
+            log.warning("delivery.failed id=%s attempts=%s", message.id[:8], attempts)
+            self._pop(chat, queued)
+            await self._delivery.failed(message, error)
+            return
+        self.stats["retried"] += 1
+        delay = backoff(attempts, base=self._retry_base)
+        queued.ready = replace(queued.ready, message=replace(message, attempts=attempts))
+        queued.not_before = time.monotonic() + delay
+        await self._delivery.attempt_failed(message, error, self._lease + timedelta(seconds=delay))

@@ -1,0 +1,230 @@
+"""The database side of sending: claim ready messages, resolve who they go to, and record
+what happened (sent, retry later, failed, recipient unreachable).
+
+The dispatcher in ``bot/delivery`` calls these; it never touches the store itself.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from bot.domain.model import DeliveryStatus, Level, OutboundMessage, PatientStatus
+from bot.domain.risk import Finding
+from bot.services.escalations import EscalationService
+from bot.services.outgoing import Outgoing
+from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+GONE = {PatientStatus.ERASED}
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A claimed message with its destination chat resolved."""
+
+    message: OutboundMessage
+    chat_id: int
+
+    @property
+    def priority(self) -> int:
+        return self.message.priority
+
+
+def backoff(attempts: int, *, base: float = 2.0, cap: float = 300.0) -> float:
+    """Exponential backoff with full jitter, in seconds."""
+    ceiling = min(cap, base * (2 ** max(0, attempts - 1)))
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
+
+
+class DeliveryService:
+    def __init__(
+        self,
+        uows: UnitOfWorkFactory,
+        clock: Clock,
+        escalations: EscalationService,
+        *,
+        max_attempts: int,
+    ) -> None:
+        self._uows = uows
+        self._clock = clock
+        self._escalations = escalations
+        self.max_attempts = max_attempts
+
+    async def _chat_for(self, uow: UnitOfWork, message: OutboundMessage) -> tuple[int | None, str]:
+        kind, rid = message.recipient_kind, message.recipient_id
+        if kind == "chat":
+            chat = message.payload.get("chat_id")
+            return (int(chat), "") if isinstance(chat, int) else (None, "no chat id")
+        if kind == "patient":
+            patient = await uow.patients.get(rid)
+            if patient is None or patient.status in GONE:
+                return None, "patient erased"
+            if patient.chat_id is None:
+                return None, "patient has no linked chat"
+            return patient.chat_id, ""
+        if kind == "staff":
+            staff = await uow.staff.get(rid)
+            if staff is None or not staff.active:
+                return None, "staff account inactive"
+            chat = await uow.staff.chat_id(rid)
+            return (chat, "") if chat is not None else (None, "staff Telegram not linked")
+        if kind == "supporter":
+            return await self._supporter_chat(uow, message)
+        return None, f"unknown recipient kind {kind}"
+
+    async def _supporter_chat(
+        self, uow: UnitOfWork, message: OutboundMessage
+    ) -> tuple[int | None, str]:
+        lookup = getattr(uow, "supporters", None)
+        if lookup is None:
+            return None, "supporters not available"
+        return await lookup.chat_if_consented(  # type: ignore[no-any-return]
+            message.recipient_id, message.consent_scope, self._clock.now()
+        )
+
+    async def claim(self, limit: int, lease: timedelta) -> list[Ready]:
+        """Claim ready rows; rows that must not be sent any more are cancelled here."""
+        now = self._clock.now()
+        async with self._uows() as uow:
+            claimed = await uow.outbox.claim(now, limit, lease)
+            ready: list[Ready] = []
+            for message in claimed:
+                chat_id, reason = await self._chat_for(uow, message)
+                if chat_id is None:
+                    await uow.outbox.mark_final(message.id, DeliveryStatus.CANCELLED, reason)
+                    continue
+                ready.append(Ready(message, chat_id))
+            await uow.commit()
+            return ready
+
+    async def still_allowed(self, message: OutboundMessage) -> bool:
+        """Consent is checked again right before sending to a supporter."""
+        if message.recipient_kind != "supporter":
+            return True
+        async with self._uows() as uow:
+            chat, reason = await self._supporter_chat(uow, message)
+            if chat is None:
+                await uow.outbox.mark_final(message.id, DeliveryStatus.CANCELLED, reason)
+                await uow.commit()
+                return False
+            return True
+
+    async def telegram_message_id(self, outbox_id: str) -> tuple[int | None, bool]:
+        """The Telegram id of a message sent earlier; (None, False) if it never will be."""
+        async with self._uows() as uow:
+            original = await uow.outbox.get(outbox_id)
+        if original is None or original.status in (DeliveryStatus.FAILED, DeliveryStatus.CANCELLED):
+            return None, False
+        return original.telegram_message_id, True
+
+    def bot_params(self, ready: Ready, message_id: int | None) -> dict[str, Any]:
+        params = {k: v for k, v in ready.message.payload.items() if k != "message_ref"}
+        if ready.message.method != "answerCallbackQuery":
+            params["chat_id"] = ready.chat_id
+        if message_id is not None:
+            params["message_id"] = message_id
+        return params
+
+    async def sent(self, message: OutboundMessage, telegram_message_id: int | None) -> None:
+        now = self._clock.now()
+        async with self._uows() as uow:
+            await uow.outbox.mark_sent(message.id, now, telegram_message_id)
+            if message.ref_kind == "checkin" and message.ref_id and telegram_message_id:
+                checkin = await uow.checkins.get(message.ref_id)
+                if checkin is not None and checkin.sent_at is None:
+                    await uow.checkins.update(replace(checkin, sent_at=now))
+            await uow.commit()
+
+    async def retry(self, message: OutboundMessage, delay: float, error: str) -> None:
+        async with self._uows() as uow:
+            await uow.outbox.mark_retry(
+                message.id, self._clock.now() + timedelta(seconds=delay), error
+            )
+            await uow.commit()
+
+    async def attempt_failed(self, message: OutboundMessage, error: str, lease: timedelta) -> None:
+        """Count a failed attempt; the dispatcher keeps the message at the head of its chat."""
+        async with self._uows() as uow:
+            await uow.outbox.note_attempt(message.id, error, self._clock.now() + lease)
+            await uow.commit()
+
+    async def keep_leases(self, message_ids: list[str], lease: timedelta) -> None:
+        if not message_ids:
+            return
+        async with self._uows() as uow:
+            await uow.outbox.extend_leases(message_ids, self._clock.now() + lease)
+            await uow.commit()
+
+    async def cancelled(self, message: OutboundMessage, reason: str) -> None:
+        async with self._uows() as uow:
+            await uow.outbox.mark_final(message.id, DeliveryStatus.CANCELLED, reason)
+            await uow.commit()
+
+    async def failed(self, message: OutboundMessage, error: str) -> None:
+        """Give up on a message; the care team is told, never silently dropped."""
+        now = self._clock.now()
+        async with self._uows() as uow:
+            await uow.outbox.mark_final(message.id, DeliveryStatus.FAILED, error)
+            out = Outgoing(f"failed:{message.id}", now)
+            if message.recipient_kind == "patient" and message.patient_id:
+                patient = await uow.patients.get(message.patient_id)
+                if patient is not None and patient.status not in GONE:
+                    await self._escalations.raise_findings(
+                        uow,
+                        patient,
+                        [
+                            Finding(
+                                "delivery_failed",
+                                Level.WARN,
+                                f"a {message.purpose} message could not be delivered",
+                            )
+                        ],
+                        out,
+                        source="delivery",
+                    )
+            elif message.recipient_kind == "staff" and message.ref_kind == "escalation":
+                await self._escalations.fall_back(uow, message, out)
+            for extra in out.messages:
+                await uow.outbox.enqueue(extra)
+            await uow.commit()
+
+    async def unreachable(self, message: OutboundMessage, error: str) -> None:
+        """403: the person blocked the bot or never started it. No retry."""
+        now = self._clock.now()
+        async with self._uows() as uow:
+            await uow.outbox.mark_final(message.id, DeliveryStatus.FAILED, error)
+            out = Outgoing(f"unreachable:{message.id}", now)
+            kind, rid = message.recipient_kind, message.recipient_id
+            await uow.outbox.cancel_pending(
+                recipient_kind=kind, recipient_id=rid, reason="recipient unreachable"
+            )
+            if kind == "patient":
+                patient = await uow.patients.get(rid)
+                if patient is not None and patient.reachable and patient.status not in GONE:
+                    await uow.patients.update(replace(patient, reachable=False, updated_at=now))
+                    await self._escalations.raise_findings(
+                        uow,
+                        patient,
+                        [
+                            Finding(
+                                "blocked_bot",
+                                Level.WARN,
+                                "cannot reach the patient on Telegram (blocked or left)",
+                            )
+                        ],
+                        out,
+                        source="delivery",
+                    )
+            elif kind == "staff":
+                await uow.staff.set_reachable(rid, False)
+                if message.ref_kind == "escalation":
+                    await self._escalations.fall_back(uow, message, out)
+            elif kind == "supporter":
+                supporters = getattr(uow, "supporters", None)
+                if supporters is not None:
+                    await supporters.mark_unreachable(rid, now)
+            for extra in out.messages:
+                await uow.outbox.enqueue(extra)
+            await uow.commit()

@@ -1,0 +1,204 @@
+"""Every text the bot sends, in one place.
+
+Rules for this module: warm, plain, second person; never a substance, diagnosis or
+clinic name in the first line (lock screens show it); never echo a patient's answers
+back; a slip is information, not failure.
+"""
+
+from __future__ import annotations
+
+CONSENT_VERSION = "2026-11"
+
+# --- enrolment and onboarding --------------------------------------------------------
+
+START_UNKNOWN = (
+    "Hi. This bot works with a personal invite link from a care team.\n\n"
+    "If you were given one, please open it again or send /start followed by your code.\n\n"
+    "If you are in danger right now, call your local emergency number."
+)
+CODE_NOT_VALID = (
+    "That code did not work. It may be mistyped, already used, or expired.\n"
+    "Please ask your care team for a new invite link."
+)
+TOO_MANY_ATTEMPTS = (
+    "Too many codes were tried from this chat. Please wait an hour, or ask your care team "
+    "for a new invite link."
+)
+ONBOARDING = (
+    "Hi, welcome. I'm your companion between appointments.\n\n"
+    "What I do: show your plan whenever you want it (/plan), ask short check-ins at the "
+    "times you and your care team chose, and help in hard moments (/sos, /cope).\n\n"
+    "Who reads your answers: your care team, during their working hours. I am NOT watched "
+    "around the clock. In an emergency call your local emergency number or a crisis line; "
+    "/sos shows them at any time.\n\n"
+    "Privacy: Telegram chats are not end-to-end encrypted, so my messages stay short and "
+    "never name your treatment. Your answers are stored encrypted. /mydata sends you a "
+    "copy; /stop ends this at any time.\n\n"
+    "Do you agree to use the companion this way?"
+)
+CONSENT_YES = "Yes, I agree"
+CONSENT_NO = "No, not now"
+CONSENT_THANKS = (
+    "Thank you. You're all set.\n\n"
+    "Your first check-in will come at the time your care team set. You can also start one "
+    "yourself with /checkin. The SOS button below is always there."
+)
+CONSENT_DECLINED = (
+    "That's fine, nothing more will happen and I won't send you check-ins.\n"
+    "If you change your mind, open your invite link again or ask your care team for a new one."
+)
+ALREADY_LINKED = "You're already connected. /help shows what I can do."
+NOT_ENROLLED = (
+    "I don't have you as an active participant. If your care team gave you an invite link, "
+    "please open it. If you are in danger right now, call your local emergency number."
+)
+NEEDS_CONSENT = "Before we start, please answer the question above (agree or not now)."
+STAFF_LINKED = (
+    "This Telegram account now receives care-team alerts for {name}.\n"
+    "Alerts show a patient reference only; details are in the clinician CLI."
+)
+
+SOS_BUTTON = "🆘 SOS"
+HELP = (
+    "Here is what I can do:\n"
+    "/plan — your plan: reasons, triggers, coping, people to call\n"
+    "/checkin — a short check-in now\n"
+    "/cope — ride out an urge together, a few minutes\n"
+    "/sos — crisis lines and your people, right now\n"
+    "/settings — time zone, check-in times, quiet hours, pause\n"
+    "/mydata — a copy of what is stored about you\n"
+    "/stop — stop using the companion\n\n"
+    "I'm not watched around the clock. In an emergency call your local emergency number."
+)
+
+# --- check-ins -----------------------------------------------------------------------
+
+CHECKIN_INTRO = "Time for a short check-in 🙂 It takes about a minute."
+CHECKIN_REMINDER = "A gentle reminder: your check-in is still open whenever you have a minute."
+CHECKIN_SKIP = "Skip"
+CHECKIN_DONE = "Done"
+CHECKIN_NONE_OF_THESE = "None of these"
+CHECKIN_YES = "Yes"
+CHECKIN_NO = "No"
+CHECKIN_STALE = "That check-in is closed. /checkin starts a new one."
+CHECKIN_TEXT_HINT = "Type your answer, or press Skip."
+CHECKIN_THANKS = "Thank you for checking in. 🌱"
+CHECKIN_ALREADY_OPEN = "You have a check-in open — here is where we were:"
+CHECKIN_UNAVAILABLE = "Check-ins are paused for now. Your plan and /sos are still here."
+CHECKIN_COPING_INTRO = "You mentioned {triggers}. From your plan, these have helped:"
+CHECKIN_REASONS_INTRO = (
+    "Feeling less sure today is normal — it comes and goes. Here is why you're doing this, "
+    "in your own words:"
+)
+CHECKIN_HIGH_CRAVING = (
+    "That sounds like a strong urge. It will peak and pass, usually within 20–30 minutes. "
+    "Want to ride it out together? /cope — or /sos if it feels like too much."
+)
+COPE_NOW = "Ride it out together"
+
+AFTER_SLIP_INTRO = (
+    "Thank you for being honest — that takes courage. A slip is information, not failure: "
+    "it doesn't erase the progress you've made."
+)
+AFTER_SLIP_DEFAULT = (
+    "Right now: get somewhere safe, and if you used after a break your tolerance may be "
+    "lower than before — use less, don't use alone, and call emergency services if "
+    "anyone is very drowsy or not breathing normally.\n"
+    "Then: reach out to someone on your list, and think about what led up to it — that "
+    "helps you and your care team adjust the plan."
+)
+CARE_TEAM_TOLD = "Your care team has been let know and will be in touch during working hours."
+
+# --- SOS and crisis ------------------------------------------------------------------
+
+SOS_HEADER = "You're not alone. If you are in danger right now, call {emergency}."
+SOS_LINES = "Crisis lines, any time:"
+SOS_PEOPLE = "People on your list:"
+SOS_NOTIFY_OFFER = "Shall I ask your supporters to reach out to you?"
+SOS_NOTIFY_YES = "Yes, ask them"
+SOS_NOTIFIED = "I've asked {count} of your supporters to reach out."
+SOS_NO_SUPPORTERS = "You haven't added supporters who can be asked. /supporters adds one."
+SOS_TEAM_TOLD = "Your care team has been alerted. They respond during working hours."
+CRISIS_TEXT_RESPONSE = "What you wrote worries me, and I want you to be safe. Please reach out now:"
+CONCERN_TEXT_RESPONSE = (
+    "Thank you for telling me. That sounds really hard. Your care team will see this during "
+    "working hours. If things get worse, /sos shows who you can call right away."
+)
+
+# --- coping --------------------------------------------------------------------------
+
+COPE_RATE_BEFORE = "Let's ride this urge out together. First: how strong is it right now, 0–10?"
+COPE_RATE_AFTER = "How strong is the urge now, 0–10?"
+URGE_SURFING_STEPS = (
+    "Sit or stand comfortably. Notice where you feel the urge in your body — chest, stomach, "
+    "mouth, hands. Just notice it; you don't have to act on it.",
+    "Breathe slowly: in for 4, hold for 2, out for 6. Picture the urge as a wave. You are "
+    "on your board, riding it, not fighting it.",
+    "Notice if the wave has changed — bigger, smaller, moved somewhere else. Keep breathing. "
+    "Waves rise, crest, and fall.",
+    "You've stayed with it for a few minutes. The wave is passing, even if slowly.",
+)
+COPE_RESULT_BETTER = "It went from {before} to {after}. You rode that wave. 🌊"
+COPE_RESULT_SAME = (
+    "Still {after}. That's okay — some waves are long. Want to try something from your "
+    "plan, or reach out to someone? /plan, /sos"
+)
+COPE_HELPED_QUESTION = "Did that help?"
+COPE_HELPED_YES = "It helped"
+COPE_HELPED_SOME = "A bit"
+COPE_HELPED_NO = "Not really"
+COPE_HELPED_THANKS = "Thanks — that helps your care team see what works for you."
+
+# --- plan ----------------------------------------------------------------------------
+
+PLAN_NONE = "Your care team hasn't shared a plan yet. /sos always shows crisis lines."
+PLAN_MENU = "Your plan. What would you like to see?"
+PLAN_FACING_TRIGGER = "I'm facing a trigger"
+PLAN_PICK_TRIGGER = "Which one? Pick the closest."
+PLAN_SUGGEST = "Suggest a change"
+PLAN_UPDATED = "Your care team updated your plan:"
+PLAN_SUGGESTION_KINDS = "What would you like to suggest?"
+PLAN_SUGGESTION_ASK = {
+    "add_trigger": "Type the trigger in a few words (e.g. 'payday evenings').",
+    "add_coping": "Type the coping idea in a few words (e.g. 'walk the dog').",
+    "add_person": "Type their name and how to reach them (e.g. 'Sam 555-0100').",
+}
+PLAN_SUGGESTION_LABELS = {
+    "add_trigger": "A trigger",
+    "add_coping": "A coping idea",
+    "add_person": "A person to call",
+    "not_helping": "Something isn't helping",
+}
+PLAN_SUGGESTION_THANKS = "Thanks — your care team will look at this with you."
+PLAN_SUGGESTION_DECIDED = {
+    "accepted": "Your care team added your suggestion to your plan.",
+    "declined": "Your care team looked at your suggestion: {note}",
+}
+BACK = "◀ Back"
+
+# --- settings, data rights -----------------------------------------------------------
+
+STOP_CONFIRM = (
+    "Stop using the companion? Check-ins and reminders end and your care team is told. "
+    "Your records are kept as your clinic's policy requires until they erase them."
+)
+STOP_YES = "Yes, stop"
+STOP_NO = "No, keep going"
+STOPPED = "Done. Take care of yourself. If you want to come back, ask your care team."
+STOP_KEPT = "Good — nothing changed."
+MYDATA_CAPTION = "Everything stored about you, as a JSON file. Keep it somewhere private."
+SETTINGS_MENU = "Settings. What would you like to change?"
+SETTINGS_PAUSED = "Check-ins paused until {until}. Your care team has been told. /settings resumes."
+SETTINGS_SAVED = "Saved."
+
+UNREADABLE = "Sorry, I didn't understand that. /help lists what I can do."
+
+# --- care team alerts (no health details, ever) -------------------------------------
+
+ALERT = "🔔 Alert {escalation} · {level}\nPatient {reference} ({initials})\nRaised {when} UTC"
+ALERT_ACKNOWLEDGE = "Acknowledge"
+ALERT_DETAILS = "Details in CLI"
+ALERT_DETAILS_HINT = "Run: clinician escalation show {escalation}"
+ALERT_TAKEN = "\n✅ Acknowledged by {name} at {when} UTC"
+ALERT_RESOLVED = "\n✔ Resolved by {name} at {when} UTC"
+STAFF_UNREACHABLE_PATIENT = "Patient {reference} can no longer be reached on Telegram."

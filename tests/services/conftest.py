@@ -1,0 +1,80 @@
+"""Service tests: real store (SQLite and PostgreSQL), a manual clock, outbox as the output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.bootstrap import Services, build_services
+from bot.config import load_settings
+from bot.domain.model import OutboundMessage, Patient, Role, Staff
+from bot.services.access import Actor
+from bot.services.clock import ManualClock
+from bot.store.uow import Store
+from tests.factories import make_staff, make_team
+
+
+@dataclass
+class World:
+    services: Services
+    clock: ManualClock
+    admin: Actor
+    clinician: Actor
+    staff: Staff
+    team_id: str
+    next_update: int = 1000
+
+    def update_id(self) -> int:
+        """A new Telegram update; a second passes between updates, as in life."""
+        self.next_update += 1
+        self.clock.advance(timedelta(seconds=1))
+        return self.next_update
+
+    async def outbox(self, **match: Any) -> list[OutboundMessage]:
+        async with self.services.store.uow() as uow:
+            rows = await uow.outbox.listing(limit=1000)
+            full = [await uow.outbox.get(r.id) for r in rows]
+        found = [m for m in reversed(full) if m is not None]
+        return [m for m in found if all(getattr(m, k) == v for k, v in match.items())]
+
+    async def texts_for(self, patient: Patient) -> list[str]:
+        return [
+            str(m.payload.get("text", ""))
+            for m in await self.outbox(recipient_id=patient.id)
+            if m.method == "sendMessage"
+        ]
+
+    async def patient(self, reference: str) -> Patient:
+        async with self.services.store.uow() as uow:
+            patient = await uow.patients.by_reference(reference)
+        assert patient is not None
+        return patient
+
+    def tick(self, **delta: float) -> datetime:
+        return self.clock.advance(timedelta(**delta))
+
+
+@pytest.fixture
+async def world(store: Store, now: datetime) -> World:
+    clock = ManualClock(now)
+    services = build_services(store, load_settings(), clock)
+    staff = make_staff(now)
+    admin_staff = make_staff(now, "admin.ada", Role.ADMIN)
+    team = make_team(now)
+    async with store.uow() as uow:
+        await uow.teams.add(team)
+        await uow.staff.add(staff)
+        await uow.staff.add(admin_staff)
+        await uow.teams.add_member(team.id, staff.id, now)
+        await uow.commit()
+    return World(
+        services=services,
+        clock=clock,
+        admin=Actor(staff=admin_staff),
+        clinician=Actor(staff=staff, team_ids=frozenset({team.id})),
+        staff=staff,
+        team_id=team.id,
+    )
