@@ -51,7 +51,7 @@ def run(
     ] = False,
 ) -> None:
     """Run the bot: receive updates, send check-ins, deliver messages."""
-    from bot.runtime import run_bot
+    from bot.runtime.app import run_bot
 
     _run(run_bot(load_settings(), webhook=webhook))
 

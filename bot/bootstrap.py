@@ -8,17 +8,30 @@ from datetime import timedelta
 
 from bot.config import Settings
 from bot.services.audit import AuditService
+from bot.services.checkins import CheckinService
 from bot.services.clock import SystemClock
+from bot.services.conversation import ConversationService
+from bot.services.coping import CopingService
 from bot.services.delivery import DeliveryService
 from bot.services.enrolment import EnrolmentService
 from bot.services.escalations import EscalationService
+from bot.services.inbox import InboxService
 from bot.services.outbox import OutboxReview
 from bot.services.patients import PatientService
+from bot.services.plan_chat import PlanChatService
+from bot.services.planbook import PlanBook
+from bot.services.plans import PlanService
 from bot.services.ports import Clock
+from bot.services.safety import SafetyService
+from bot.services.schedules import ScheduleService
+from bot.services.settings import SettingsService
 from bot.services.staff import StaffService
+from bot.services.supporters import SupporterService
+from bot.services.ticks import TickService
 from bot.store.database import open_database
 from bot.store.keys import OpenedKeys, open_keys
 from bot.store.migrate import require_current_schema, upgrade
+from bot.store.signer import HmacSigner
 from bot.store.uow import Store
 
 log = logging.getLogger(__name__)
@@ -67,17 +80,54 @@ class Services:
     escalations: EscalationService
     delivery: DeliveryService
     enrolment: EnrolmentService
+    inbox: InboxService
+    planbook: PlanBook
+    schedules: ScheduleService
+    plans: PlanService
+    safety: SafetyService
+    checkins: CheckinService
+    coping: CopingService
+    plan_chat: PlanChatService
+    settings_chat: SettingsService
+    supporters: SupporterService
+    conversation: ConversationService
+    ticks: TickService
+
+    @property
+    def settings_service(self) -> SettingsService:
+        return self.settings_chat
 
 
 def build_services(store: Store, settings: Settings, clock: Clock | None = None) -> Services:
+    """Wire every use case to ``store``; the only place concrete classes meet."""
     clock = clock or SystemClock()
     uows = store.uow
+    signer = HmacSigner(store.ring)
+    planbook = PlanBook(settings.crisis_region)
     escalations = EscalationService(
         uows,
         clock,
         merge_window=timedelta(minutes=settings.escalation_merge_minutes),
         default_timezone=settings.default_timezone,
     )
+    supporters = SupporterService(uows, clock, bot_username=settings.bot_username)
+    safety = SafetyService(uows, clock, planbook, escalations, supporters)
+    schedules = ScheduleService(uows, clock)
+    checkins = CheckinService(
+        uows,
+        clock,
+        planbook,
+        escalations,
+        safety,
+        signer,
+        reminder_after=timedelta(minutes=settings.reminder_after_minutes),
+        expires_after=timedelta(minutes=settings.checkin_expires_minutes),
+    )
+    coping = CopingService(uows, clock, planbook, signer)
+    plan_chat = PlanChatService(uows, clock, planbook, coping, signer)
+    settings_chat = SettingsService(uows, clock, schedules, escalations)
+    conversation = ConversationService(uows, clock, safety, checkins, escalations, supporters)
+    conversation.consumers.extend([plan_chat, settings_chat, supporters])
     return Services(
         store=store,
         clock=clock,
@@ -87,11 +137,32 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
         outbox=OutboxReview(uows, clock),
         escalations=escalations,
         delivery=DeliveryService(uows, clock, escalations, max_attempts=settings.max_attempts),
-        enrolment=EnrolmentService(uows, clock, escalations),
+        enrolment=EnrolmentService(uows, clock, escalations, supporters),
         patients=PatientService(
             uows,
             clock,
             invite_ttl=timedelta(days=settings.invite_ttl_days),
             bot_username=settings.bot_username,
+        ),
+        inbox=InboxService(uows, clock),
+        planbook=planbook,
+        schedules=schedules,
+        plans=PlanService(
+            uows, clock, schedules, escalations, review_days=settings.plan_review_days
+        ),
+        safety=safety,
+        checkins=checkins,
+        coping=coping,
+        plan_chat=plan_chat,
+        settings_chat=settings_chat,
+        supporters=supporters,
+        conversation=conversation,
+        ticks=TickService(
+            uows,
+            clock,
+            checkins,
+            escalations,
+            planbook,
+            grace=timedelta(minutes=settings.checkin_grace_minutes),
         ),
     )

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 from typing import Any, Protocol
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBUserWarning
+
+# Outbox rows name their Bot API method, so we call it generically on purpose.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
 
 
 class DeliveryError(Exception):
@@ -47,6 +52,12 @@ class PtbBotApi:
         self._bot = bot
 
     async def call(self, method: str, params: dict[str, Any]) -> Any:
+        if "document_json" in params:  # a generated file (``/mydata``): upload it
+            params = dict(params)
+            content = str(params.pop("document_json")).encode()
+            params["document"] = InputFile(
+                content, filename=str(params.pop("filename", "data.json"))
+            )
         try:
             return await self._bot.do_api_request(method, api_kwargs=params)
         except RetryAfter as exc:

@@ -92,6 +92,13 @@ class Patient:
     last_interaction_at: datetime | None = None
     created_by: str | None = None
     erased_at: datetime | None = None
+    awaiting: str | None = None  # e.g. "suggest:add_trigger": what the next free text answers
+    awaiting_until: datetime | None = None
+
+    def awaits(self, now: datetime) -> str | None:
+        if self.awaiting is None or self.awaiting_until is None or now >= self.awaiting_until:
+            return None
+        return self.awaiting
 
     @property
     def linked(self) -> bool:
@@ -153,6 +160,7 @@ class Checkin:
     plan_version: int | None = None
     cursor: int = 0
     message_id: int | None = None
+    question_ref: str | None = None  # outbox id of the question message awaiting an answer
     sent_at: datetime | None = None
     reminded_at: datetime | None = None
     started_at: datetime | None = None
@@ -311,3 +319,67 @@ class Consent:
 
     def active(self, now: datetime) -> bool:
         return self.ended_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+@dataclass(frozen=True)
+class CopingSession:
+    """Urge surfing (timed prompts) or a plan strategy tried; ratings are health data."""
+
+    id: str
+    patient_id: str
+    kind: str  # urge_surfing | strategy
+    status: str  # rating_before | running | rating_after | asking_helped | done | abandoned
+    started_at: datetime
+    strategy: str = "urge_surfing"  # a coping id from the plan, or urge_surfing
+    before: int | None = None
+    after: int | None = None
+    helped: str | None = None  # yes | some | no
+    step: int = 0
+    next_prompt_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PatientState:
+    """What the scheduler needs about a patient, without decrypting anything."""
+
+    id: str
+    status: PatientStatus
+    timezone: str
+    reachable: bool
+    linked: bool
+    paused_until: datetime | None = None
+    quiet_start: str | None = None
+    quiet_end: str | None = None
+    last_interaction_at: datetime | None = None
+    consented_at: datetime | None = None
+    team_id: str = ""
+
+
+class SupporterStatus(StrEnum):
+    DRAFT = "draft"  # the patient is choosing what they may receive
+    INVITED = "invited"  # consent recorded, link not opened yet
+    PENDING = "pending"  # accepted by the supporter; the patient must confirm the account
+    ACTIVE = "active"
+    REVOKED = "revoked"  # by the patient
+    EXPIRED = "expired"
+    LEFT = "left"  # the supporter stopped
+    UNREACHABLE = "unreachable"  # blocked the bot
+
+
+SCOPES = ("weekly_summary", "reach_out", "crisis_notice")
+
+
+@dataclass(frozen=True)
+class Supporter:
+    id: str
+    patient_id: str
+    name: str
+    status: SupporterStatus
+    created_at: datetime
+    updated_at: datetime
+    alias: str = ""
+    chat_id: int | None = None
+    telegram_name: str = ""  # the Telegram first name of the account that accepted
+    draft_scopes: frozenset[str] = frozenset()
+    last_summary_at: datetime | None = None

@@ -77,10 +77,7 @@ class DeliveryService:
     async def _supporter_chat(
         self, uow: UnitOfWork, message: OutboundMessage
     ) -> tuple[int | None, str]:
-        lookup = getattr(uow, "supporters", None)
-        if lookup is None:
-            return None, "supporters not available"
-        return await lookup.chat_if_consented(  # type: ignore[no-any-return]
+        return await uow.supporters.chat_if_consented(
             message.recipient_id, message.consent_scope, self._clock.now()
         )
 
@@ -121,7 +118,9 @@ class DeliveryService:
 
     def bot_params(self, ready: Ready, message_id: int | None) -> dict[str, Any]:
         params = {k: v for k, v in ready.message.payload.items() if k != "message_ref"}
-        if ready.message.method != "answerCallbackQuery":
+        if ready.message.method == "answerCallbackQuery":
+            params.pop("chat_id", None)
+        else:
             params["chat_id"] = ready.chat_id
         if message_id is not None:
             params["message_id"] = message_id
@@ -222,9 +221,7 @@ class DeliveryService:
                 if message.ref_kind == "escalation":
                     await self._escalations.fall_back(uow, message, out)
             elif kind == "supporter":
-                supporters = getattr(uow, "supporters", None)
-                if supporters is not None:
-                    await supporters.mark_unreachable(rid, now)
+                await uow.supporters.mark_unreachable(rid, now)
             for extra in out.messages:
                 await uow.outbox.enqueue(extra)
             await uow.commit()

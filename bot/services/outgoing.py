@@ -69,6 +69,7 @@ class Outgoing:
             purpose=purpose,
             # a microsecond apart, so messages of one use case keep their order
             created_at=self.now + timedelta(microseconds=len(self.messages)),
+            next_attempt_at=self.now,
             priority=priority,
             patient_id=patient_id,
             consent_scope=consent_scope,

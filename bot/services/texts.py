@@ -53,6 +53,10 @@ NOT_ENROLLED = (
     "please open it. If you are in danger right now, call your local emergency number."
 )
 NEEDS_CONSENT = "Before we start, please answer the question above (agree or not now)."
+STAFF_HELP = (
+    "This account receives care-team alerts. Acknowledge them with the button; details are "
+    "in the clinician CLI."
+)
 STAFF_LINKED = (
     "This Telegram account now receives care-team alerts for {name}.\n"
     "Alerts show a patient reference only; details are in the clinician CLI."

@@ -148,6 +148,8 @@ class PatientRow(Base):
     window_start: Mapped[str] = mapped_column(String(5), default="07:00")
     window_end: Mapped[str] = mapped_column(String(5), default="22:00")
     last_interaction_at: Mapped[datetime | None]
+    awaiting: Mapped[str | None] = mapped_column(String(40))  # what the next free text answers
+    awaiting_until: Mapped[datetime | None]
     created_by: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -240,6 +242,7 @@ class CheckinRow(Base):
     cursor: Mapped[int] = mapped_column(Integer, default=0)  # next question position
     selection_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # multi-select so far
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    question_ref: Mapped[str | None] = mapped_column(Ref)  # outbox id of the open question
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
@@ -319,10 +322,14 @@ class SupporterRow(Base):
     __tablename__ = "supporters"
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"), index=True)
-    name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    name_enc: Mapped[bytes] = mapped_column(LargeBinary)  # as the patient calls them
+    alias_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # the patient, as shown to them
+    telegram_name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # who accepted
     chat_index: Mapped[str | None] = mapped_column(Index64, index=True)
     chat_id_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(24))
+    draft_scopes: Mapped[str] = mapped_column(String(100), default="")
+    last_summary_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

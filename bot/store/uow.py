@@ -16,6 +16,7 @@ from bot.store.database import Database
 from bot.store.repositories.audit import AuditRepository
 from bot.store.repositories.checkins import CheckinRepository
 from bot.store.repositories.consents import ConsentRepository
+from bot.store.repositories.coping import CopingRepository
 from bot.store.repositories.enrolment import EnrolmentRepository
 from bot.store.repositories.escalations import EscalationRepository
 from bot.store.repositories.messaging import InboxRepository, OutboxRepository
@@ -24,6 +25,7 @@ from bot.store.repositories.patients import PatientRepository
 from bot.store.repositories.plans import PlanRepository
 from bot.store.repositories.schedules import ScheduleRepository
 from bot.store.repositories.staff import StaffRepository, TeamRepository
+from bot.store.repositories.supporters import SupporterRepository
 from bot.store.vault import Vault
 
 
@@ -43,6 +45,8 @@ class SqlUnitOfWork:
     schedules: ScheduleRepository
     escalations: EscalationRepository
     consents: ConsentRepository
+    coping: CopingRepository
+    supporters: SupporterRepository
 
     def __init__(self, db: Database, ring: KeyRing) -> None:
         self._db = db
@@ -68,6 +72,8 @@ class SqlUnitOfWork:
         self.schedules = ScheduleRepository(session)
         self.escalations = EscalationRepository(session, vault)
         self.consents = ConsentRepository(session)
+        self.coping = CopingRepository(session, vault)
+        self.supporters = SupporterRepository(session, vault, self.consents)
         return self
 
     async def commit(self) -> None:

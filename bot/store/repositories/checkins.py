@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.ids import new_id
@@ -27,6 +29,7 @@ def _checkin(row: CheckinRow) -> Checkin:
         plan_version=row.plan_version,
         cursor=row.cursor,
         message_id=row.message_id,
+        question_ref=row.question_ref,
         sent_at=row.sent_at,
         reminded_at=row.reminded_at,
         started_at=row.started_at,
@@ -41,6 +44,7 @@ _MUTABLE = (
     "plan_version",
     "cursor",
     "message_id",
+    "question_ref",
     "sent_at",
     "reminded_at",
     "started_at",
@@ -69,6 +73,84 @@ class CheckinRepository:
             )
         )
         await self._session.flush()
+
+    async def add_many(self, checkins: list[Checkin]) -> set[str]:
+        """Insert many; an occurrence that exists (same schedule and due time) is skipped.
+
+        Returns the ids actually inserted, so a double tick never doubles a check-in.
+        """
+        if not checkins:
+            return set()
+        values = [
+            {
+                "id": c.id,
+                "patient_id": c.patient_id,
+                "schedule_id": c.schedule_id,
+                "due_at": c.due_at,
+                "origin": c.origin,
+                "status": c.status.value,
+                "plan_version": c.plan_version,
+                "cursor": c.cursor,
+                "created_at": c.created_at,
+                "expires_at": c.expires_at,
+                "completed_at": c.completed_at,
+            }
+            for c in checkins
+        ]
+        insert = (
+            pg_insert if self._session.get_bind().dialect.name == "postgresql" else (sqlite_insert)
+        )
+        inserted: set[str] = set()
+        for start in range(0, len(values), 1000):
+            statement = (
+                insert(CheckinRow)
+                .values(values[start : start + 1000])
+                .on_conflict_do_nothing(index_elements=["schedule_id", "due_at"])
+                .returning(CheckinRow.id)
+            )
+            inserted.update(await self._session.scalars(statement))
+        return inserted
+
+    async def needing_reminder(self, sent_before: datetime, limit: int = 500) -> list[Checkin]:
+        """Sent, not started, not reminded yet, and sent before ``sent_before``."""
+        rows = await self._session.scalars(
+            select(CheckinRow)
+            .where(
+                CheckinRow.status == CheckinStatus.SENT.value,
+                CheckinRow.question_ref.is_(None),
+                CheckinRow.reminded_at.is_(None),
+                CheckinRow.sent_at <= sent_before,
+            )
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [_checkin(r) for r in rows]
+
+    async def expired(self, now: datetime, limit: int = 500) -> list[Checkin]:
+        rows = await self._session.scalars(
+            select(CheckinRow)
+            .where(
+                CheckinRow.status.in_([s.value for s in CheckinStatus if s.open]),
+                CheckinRow.expires_at <= now,
+            )
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [_checkin(r) for r in rows]
+
+    async def recent_statuses(self, patient_id: str, count: int) -> list[CheckinStatus]:
+        """Statuses of the newest closed check-ins, newest first."""
+        rows = await self._session.scalars(
+            select(CheckinRow.status)
+            .where(
+                CheckinRow.patient_id == patient_id,
+                CheckinRow.status.notin_([s.value for s in CheckinStatus if s.open]),
+                CheckinRow.status != CheckinStatus.CANCELLED.value,
+            )
+            .order_by(CheckinRow.due_at.desc())
+            .limit(count)
+        )
+        return [CheckinStatus(s) for s in rows]
 
     async def get(self, checkin_id: str, *, lock: bool = False) -> Checkin | None:
         query = select(CheckinRow).where(CheckinRow.id == checkin_id)
@@ -132,6 +214,42 @@ class CheckinRepository:
         await self._session.flush()
         return Answer(question_id, position, value, now)
 
+    async def selection(self, checkin: Checkin) -> list[str]:
+        """The options picked so far in a multi-select question."""
+        row = await self._session.get(CheckinRow, checkin.id)
+        if row is None or row.selection_enc is None:
+            return []
+        value = await self._vault.open_json(
+            "checkins", "selection", row.id, row.patient_id, row.selection_enc
+        )
+        return [str(v) for v in value or []]
+
+    async def set_selection(self, checkin: Checkin, selected: list[str] | None) -> None:
+        row = await self._session.get(CheckinRow, checkin.id)
+        if row is None:
+            raise LookupError(checkin.id)
+        row.selection_enc = (
+            None
+            if selected is None
+            else await self._vault.seal_json(
+                "checkins", "selection", row.id, row.patient_id, selected
+            )
+        )
+        await self._session.flush()
+
+    async def open_for_patient(self, patient_id: str) -> Checkin | None:
+        """The newest check-in still waiting for answers, if any."""
+        row = await self._session.scalar(
+            select(CheckinRow)
+            .where(
+                CheckinRow.patient_id == patient_id,
+                CheckinRow.status.in_([s.value for s in CheckinStatus if s.open]),
+            )
+            .order_by(CheckinRow.due_at.desc())
+            .limit(1)
+        )
+        return None if row is None else _checkin(row)
+
     async def answers(self, checkin: Checkin) -> list[Answer]:
         rows = await self._session.scalars(
             select(CheckinAnswerRow)
@@ -145,3 +263,39 @@ class CheckinRepository:
             )
             out.append(Answer(row.question_id, row.position, value["v"], row.answered_at))
         return out
+
+    async def answers_for_patient(
+        self, patient_id: str, since: datetime | None = None
+    ) -> dict[str, list[Answer]]:
+        """All answers of a patient by check-in id (reports, exports, trends)."""
+        query = select(CheckinAnswerRow).where(CheckinAnswerRow.patient_id == patient_id)
+        if since is not None:
+            query = query.where(CheckinAnswerRow.answered_at >= since)
+        out: dict[str, list[Answer]] = {}
+        for row in await self._session.scalars(query.order_by(CheckinAnswerRow.position)):
+            value = await self._vault.open_json(
+                "checkin_answers", "value", row.id, patient_id, row.value_enc
+            )
+            out.setdefault(row.checkin_id, []).append(
+                Answer(row.question_id, row.position, value["v"], row.answered_at)
+            )
+        return out
+
+    async def set_risk(self, checkin: Checkin, level: str | None, reasons: list[str]) -> None:
+        row = await self._session.get(CheckinRow, checkin.id)
+        if row is None:
+            raise LookupError(checkin.id)
+        row.risk_level = level
+        row.risk_enc = await self._vault.seal_json(
+            "checkins", "risk", row.id, row.patient_id, reasons
+        )
+        await self._session.flush()
+
+    async def risk_reasons(self, checkin: Checkin) -> list[str]:
+        row = await self._session.get(CheckinRow, checkin.id)
+        if row is None or row.risk_enc is None:
+            return []
+        value = await self._vault.open_json(
+            "checkins", "risk", row.id, row.patient_id, row.risk_enc
+        )
+        return [str(v) for v in value or []]

@@ -159,6 +159,41 @@ class OutboxRepository:
         result = await self._session.execute(statement)
         return bool(getattr(result, "rowcount", 0))
 
+    async def enqueue_many(self, messages: list[OutboundMessage]) -> None:
+        """Bulk enqueue (scheduler ticks); rows whose key exists are skipped."""
+        if not messages:
+            return
+        await self._vault.preload(m.patient_id for m in messages if m.patient_id)
+        values = [
+            {
+                "id": m.id,
+                "idempotency_key": m.idempotency_key,
+                "patient_id": m.patient_id,
+                "recipient_kind": m.recipient_kind,
+                "recipient_id": m.recipient_id,
+                "priority": m.priority,
+                "purpose": m.purpose,
+                "consent_scope": m.consent_scope,
+                "method": m.method,
+                "payload_enc": await self._vault.seal_json(
+                    "outbox", "payload", m.id, m.patient_id, m.payload
+                ),
+                "status": DeliveryStatus.PENDING.value,
+                "attempts": 0,
+                "next_attempt_at": m.next_attempt_at or m.created_at,
+                "ref_kind": m.ref_kind,
+                "ref_id": m.ref_id,
+                "created_at": m.created_at,
+            }
+            for m in messages
+        ]
+        for start in range(0, len(values), 1000):
+            await self._session.execute(
+                _insert(self._session)(OutboxRow)
+                .values(values[start : start + 1000])
+                .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            )
+
     async def _decode(self, rows: list[OutboxRow]) -> list[OutboundMessage]:
         await self._vault.preload(r.patient_id for r in rows if r.patient_id)
         out = []

@@ -9,12 +9,28 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.model import Patient, PatientStatus
+from bot.domain.model import Patient, PatientState, PatientStatus
 from bot.store.tables import PatientRow
 from bot.store.vault import Vault
 
 CHAT_PURPOSE = "patient-chat"
 TABLE = "patients"
+
+
+def _state(row: PatientRow) -> PatientState:
+    return PatientState(
+        id=row.id,
+        status=PatientStatus(row.status),
+        timezone=row.timezone,
+        reachable=row.reachable,
+        linked=row.chat_index is not None,
+        paused_until=row.paused_until,
+        quiet_start=row.quiet_start,
+        quiet_end=row.quiet_end,
+        last_interaction_at=row.last_interaction_at,
+        consented_at=row.consented_at,
+        team_id=row.team_id,
+    )
 
 
 class PatientRepository:
@@ -55,6 +71,8 @@ class PatientRepository:
             last_interaction_at=row.last_interaction_at,
             created_by=row.created_by,
             erased_at=row.erased_at,
+            awaiting=row.awaiting,
+            awaiting_until=row.awaiting_until,
         )
 
     async def add(self, patient: Patient) -> None:
@@ -112,6 +130,8 @@ class PatientRepository:
         row.window_start = patient.window_start
         row.window_end = patient.window_end
         row.last_interaction_at = patient.last_interaction_at
+        row.awaiting = patient.awaiting
+        row.awaiting_until = patient.awaiting_until
         row.updated_at = patient.updated_at
         if patient.status is not PatientStatus.ERASED:
             await self._write_secrets(row, patient)
@@ -144,6 +164,37 @@ class PatientRepository:
         if statuses is not None:
             query = query.where(PatientRow.status.in_([s.value for s in statuses]))
         return [await self._to_domain(r) for r in await self._session.scalars(query)]
+
+    async def states(self, patient_ids: Collection[str]) -> dict[str, PatientState]:
+        """Scheduling facts for many patients in one query (nothing decrypted)."""
+        out: dict[str, PatientState] = {}
+        ids = list(set(patient_ids))
+        for start in range(0, len(ids), 500):
+            rows = await self._session.scalars(
+                select(PatientRow).where(PatientRow.id.in_(ids[start : start + 500]))
+            )
+            out.update({row.id: _state(row) for row in rows})
+        return out
+
+    async def silent_since(self, before: datetime, limit: int = 500) -> list[PatientState]:
+        """Active patients with no interaction since ``before``."""
+        rows = await self._session.scalars(
+            select(PatientRow)
+            .where(
+                PatientRow.status == PatientStatus.ACTIVE.value,
+                PatientRow.last_interaction_at < before,
+            )
+            .limit(limit)
+        )
+        return [_state(r) for r in rows]
+
+    async def pause_ended(self, now: datetime) -> list[PatientState]:
+        rows = await self._session.scalars(
+            select(PatientRow).where(
+                PatientRow.status == PatientStatus.PAUSED.value, PatientRow.paused_until <= now
+            )
+        )
+        return [_state(r) for r in rows]
 
     async def erase(self, patient: Patient, now: datetime) -> Patient:
         """Crypto-shred: destroy the data key and drop identifying columns."""

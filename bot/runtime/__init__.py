@@ -1,0 +1,1 @@
+"""The long-running process: receive updates, process them, send, and run the clock."""

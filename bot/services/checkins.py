@@ -1,0 +1,599 @@
+"""Check-ins: asked one question at a time, progress kept on the check-in row.
+
+A restart, a second device, or a late press resumes correctly because every press is
+checked against the row: the chat's patient, an open check-in, and the question the row
+is waiting for. A forged, stale or foreign press changes nothing and is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.domain.errors import Conflict
+from bot.domain.ids import new_id
+from bot.domain.model import Answer, Checkin, CheckinStatus, Patient, PatientStatus, Priority
+from bot.domain.risk import CheckinAnswers, Signals, assess
+from bot.plans.model import CheckinQuestion, Plan, QuestionKind
+from bot.plans.render import coping_for_trigger, render_coping
+from bot.services import buttons, texts
+from bot.services.access import Actor
+from bot.services.escalations import EscalationService
+from bot.services.outgoing import Button, Outgoing
+from bot.services.patients import PatientAccess
+from bot.services.planbook import CurrentPlan, PlanBook
+from bot.services.ports import Clock, Signer, UnitOfWork, UnitOfWorkFactory
+from bot.services.safety import SafetyService
+
+log = logging.getLogger(__name__)
+
+NONE_VALUE = "__none__"
+SCALE_KINDS = {
+    QuestionKind.CRAVING,
+    QuestionKind.MOOD,
+    QuestionKind.CONFIDENCE,
+    QuestionKind.SLEEP,
+    QuestionKind.SCALE,
+}
+MULTI_KINDS = {QuestionKind.TRIGGERS, QuestionKind.WARNING_SIGNS}
+COPE_START = "cope:start"
+ACTIVE = {PatientStatus.ACTIVE}
+
+
+def _scale_bounds(question: CheckinQuestion) -> tuple[int, int]:
+    return (
+        question.minimum if question.minimum is not None else 0,
+        question.maximum if question.maximum is not None else 10,
+    )
+
+
+class CheckinService:
+    def __init__(
+        self,
+        uows: UnitOfWorkFactory,
+        clock: Clock,
+        planbook: PlanBook,
+        escalations: EscalationService,
+        safety: SafetyService,
+        signer: Signer,
+        *,
+        reminder_after: timedelta,
+        expires_after: timedelta,
+    ) -> None:
+        self._uows = uows
+        self._clock = clock
+        self._plans = planbook
+        self._escalations = escalations
+        self._safety = safety
+        self._signer = signer
+        self.reminder_after = reminder_after
+        self.expires_after = expires_after
+        self._access = PatientAccess(clock)
+
+    # --- creating ---------------------------------------------------------------------
+    def new_checkin(
+        self,
+        patient: Patient,
+        *,
+        origin: str,
+        due_at: datetime,
+        now: datetime,
+        schedule_id: str | None = None,
+    ) -> Checkin:
+        return Checkin(
+            id=new_id(),
+            patient_id=patient.id,
+            due_at=due_at,
+            origin=origin,
+            status=CheckinStatus.PENDING,
+            created_at=now,
+            schedule_id=schedule_id,
+            expires_at=now + self.reminder_after + self.expires_after,
+        )
+
+    def invitation(
+        self, checkin: Checkin, out: Outgoing, *, priority: int = Priority.ROUTINE
+    ) -> None:
+        """The scheduled message: a neutral line and a Start button (questions follow)."""
+        out.to_patient(
+            checkin.patient_id,
+            texts.CHECKIN_INTRO,
+            purpose="checkin",
+            priority=priority,
+            buttons=[[("Start", buttons.start(checkin.id))]],
+            key=f"invite:{checkin.id}",
+            ref_kind="checkin",
+            ref_id=checkin.id,
+        )
+
+    async def start_by_patient(self, chat_id: int, update_id: int) -> None:
+        """``/checkin``: resume the open check-in, or begin a new one now."""
+        now = self._clock.now()
+        async with self._uows() as uow:
+            out = Outgoing(f"upd:{update_id}", now)
+            patient = await uow.patients.by_chat(chat_id)
+            if patient is None or patient.status not in ACTIVE:
+                if patient is not None:
+                    out.to_patient(patient.id, texts.CHECKIN_UNAVAILABLE, purpose="checkin")
+                await self._commit(uow, out, update_id)
+                return
+            checkin = await uow.checkins.open_for_patient(patient.id)
+            if checkin is not None and checkin.expires_at and checkin.expires_at <= now:
+                checkin = None
+            current = await self._plans.current(uow, patient.id)
+            if checkin is None:
+                checkin = self.new_checkin(patient, origin="patient", due_at=now, now=now)
+                await uow.checkins.add(checkin)
+            else:
+                out.to_patient(patient.id, texts.CHECKIN_ALREADY_OPEN, purpose="checkin")
+            await self._ask(uow, patient, checkin, current, out)
+            await self._touch(uow, patient, now)
+            await self._commit(uow, out, update_id)
+
+    async def now_for(self, actor: Actor, reference: str) -> Checkin:
+        """``clinician checkin now P``: an ad-hoc check-in, sent at once."""
+        now = self._clock.now()
+        async with self._uows() as uow:
+            patient = await self._access.resolve(uow, actor, reference, "checkin.now")
+            if patient.status not in ACTIVE:
+                raise Conflict(
+                    f"{patient.reference} is {patient.status.value}; check-ins go to active "
+                    "patients who have linked Telegram and agreed to take part"
+                )
+            checkin = self.new_checkin(patient, origin="adhoc", due_at=now, now=now)
+            await uow.checkins.add(checkin)
+            out = Outgoing(f"adhoc:{checkin.id}", now)
+            self.invitation(checkin, out, priority=Priority.INTERACTIVE)
+            for message in out.messages:
+                await uow.outbox.enqueue(message)
+            await uow.audit.append(
+                actor=actor.audit_name, action="checkin.now", at=now, patient_ref=patient.reference
+            )
+            await uow.commit()
+            return checkin
+
+    # --- asking ---------------------------------------------------------------------
+    def _tag(self, checkin: Checkin, position: int, value: str) -> str:
+        return self._signer.tag(f"{checkin.id}|{position}|{value}")
+
+    def _choices(self, question: CheckinQuestion, plan: Plan) -> list[tuple[str, str]]:
+        """(value, label) pairs a button can stand for."""
+        kind = question.kind
+        if kind in SCALE_KINDS:
+            low, high = _scale_bounds(question)
+            return [(str(v), str(v)) for v in range(low, high + 1)]
+        if kind in (QuestionKind.USE, QuestionKind.YESNO):
+            return [("yes", texts.CHECKIN_YES), ("no", texts.CHECKIN_NO)]
+        if kind is QuestionKind.CHOICE:
+            return [(str(i), option) for i, option in enumerate(question.options)]
+        if kind is QuestionKind.TRIGGERS:
+            return [(t.id, t.label) for t in plan.triggers] + [
+                (NONE_VALUE, texts.CHECKIN_NONE_OF_THESE)
+            ]
+        if kind is QuestionKind.WARNING_SIGNS:
+            return [(s.id, s.button_label) for s in plan.warning_signs] + [
+                (NONE_VALUE, texts.CHECKIN_NONE_OF_THESE)
+            ]
+        return []
+
+    def _question(
+        self,
+        checkin: Checkin,
+        position: int,
+        question: CheckinQuestion,
+        plan: Plan,
+        total: int,
+        selected: list[str],
+    ) -> tuple[str, list[list[Button]]]:
+        text = f"({position + 1}/{total}) {question.prompt}"
+        rows: list[list[Button]] = []
+        choices = self._choices(question, plan)
+        multi = question.kind in MULTI_KINDS or (
+            question.kind is QuestionKind.CHOICE and question.multiple
+        )
+        if question.kind in SCALE_KINDS:
+            if question.labels:
+                text += "\n" + " · ".join(f"{v} = {label}" for v, label in question.labels)
+            pads = [
+                (label, buttons.answer(checkin.id, position, self._tag(checkin, position, value)))
+                for value, label in choices
+            ]
+            half = (len(pads) + 1) // 2 if len(pads) > 8 else len(pads)
+            rows = [pads[:half], pads[half:]] if half < len(pads) else [pads]
+        elif multi:
+            for value, label in choices:
+                if value == NONE_VALUE:
+                    continue
+                mark = "✓ " if value in selected else ""
+                rows.append(
+                    [
+                        (
+                            mark + label,
+                            buttons.toggle(
+                                checkin.id, position, self._tag(checkin, position, value)
+                            ),
+                        )
+                    ]
+                )
+            last: list[Button] = [(texts.CHECKIN_DONE, buttons.done(checkin.id, position))]
+            if question.kind in MULTI_KINDS:
+                last.insert(
+                    0,
+                    (
+                        texts.CHECKIN_NONE_OF_THESE,
+                        buttons.answer(
+                            checkin.id, position, self._tag(checkin, position, NONE_VALUE)
+                        ),
+                    ),
+                )
+            rows.append(last)
+        elif question.kind is QuestionKind.TEXT:
+            text += "\n" + texts.CHECKIN_TEXT_HINT
+        else:
+            pads = [
+                (label, buttons.answer(checkin.id, position, self._tag(checkin, position, value)))
+                for value, label in choices
+            ]
+            rows = [pads[i : i + 2] for i in range(0, len(pads), 2)]
+        if question.optional or question.kind is QuestionKind.TEXT:
+            rows.append([(texts.CHECKIN_SKIP, buttons.skip(checkin.id, position))])
+        return text, rows
+
+    async def _ask(
+        self,
+        uow: UnitOfWork,
+        patient: Patient,
+        checkin: Checkin,
+        current: CurrentPlan,
+        out: Outgoing,
+    ) -> Checkin:
+        """Send the question the row is waiting for, and remember its message."""
+        questions = current.questions
+        if checkin.plan_version is None and current.version is not None:
+            checkin = replace(checkin, plan_version=current.version)
+        position = checkin.cursor
+        if position >= len(questions):
+            return await self._finish(uow, patient, checkin, current.plan, questions, out)
+        selected = await uow.checkins.selection(checkin)
+        text, rows = self._question(
+            checkin, position, questions[position], current.plan, len(questions), selected
+        )
+        message = out.to_patient(
+            patient.id,
+            text,
+            purpose="checkin",
+            buttons=rows or None,
+            key=f"q:{checkin.id}:{position}",
+            ref_kind="checkin",
+            ref_id=checkin.id,
+        )
+        status = CheckinStatus.IN_PROGRESS if checkin.cursor else CheckinStatus.SENT
+        checkin = replace(
+            checkin,
+            question_ref=message.id,
+            status=status,
+            started_at=checkin.started_at or out.now,
+        )
+        await uow.checkins.update(checkin)
+        return checkin
+
+    async def _plan_for(self, uow: UnitOfWork, checkin: Checkin) -> CurrentPlan:
+        current = await self._plans.current(uow, checkin.patient_id)
+        if checkin.plan_version is not None and checkin.plan_version != current.version:
+            plan = await self._plans.version(uow, checkin.patient_id, checkin.plan_version)
+            if plan is not None:  # keep asking what the check-in started with
+                return CurrentPlan(checkin.plan_version, plan)
+        return current
+
+    # --- answering -----------------------------------------------------------------
+    async def press(self, chat_id: int, data: str, callback_query_id: str, update_id: int) -> None:
+        """Any check-in button. Anything that does not fit the row is ignored and logged."""
+        now = self._clock.now()
+        async with self._uows() as uow:
+            out = Outgoing(f"upd:{update_id}", now)
+            patient = await uow.patients.by_chat(chat_id)
+            press = buttons.parse_checkin_press(data)
+            checkin = None if press is None else await uow.checkins.get(press.checkin_id, lock=True)
+            if patient is None:
+                await self._refuse(uow, "unknown_chat", None)
+                await self._commit(uow, out, update_id)
+                return
+            out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
+            if press is None or checkin is None or checkin.patient_id != patient.id:
+                await self._refuse(uow, "forged", patient.reference)
+            elif not checkin.status.open or (checkin.expires_at and checkin.expires_at <= now):
+                out.to_patient(patient.id, texts.CHECKIN_STALE, purpose="checkin")
+                await self._refuse(uow, "stale", patient.reference)
+            elif patient.status not in ACTIVE:
+                out.to_patient(patient.id, texts.CHECKIN_UNAVAILABLE, purpose="checkin")
+            else:
+                await self._apply(uow, patient, checkin, press, out)
+                await self._touch(uow, patient, now)
+            await self._commit(uow, out, update_id)
+
+    async def _refuse(self, uow: UnitOfWork, why: str, patient_ref: str | None) -> None:
+        log.info("checkin.press_ignored reason=%s", why)
+        await uow.audit.append(
+            actor="system",
+            action=f"checkin.press_{why}",
+            at=self._clock.now(),
+            patient_ref=patient_ref,
+        )
+
+    async def _apply(
+        self,
+        uow: UnitOfWork,
+        patient: Patient,
+        checkin: Checkin,
+        press: buttons.Press,
+        out: Outgoing,
+    ) -> None:
+        current = await self._plan_for(uow, checkin)
+        questions = current.questions
+        if press.kind == buttons.START:
+            if checkin.question_ref is None:  # not started yet: ask the first question
+                await self._ask(uow, patient, checkin, current, out)
+            return
+        if press.position != checkin.cursor or checkin.cursor >= len(questions):
+            await self._refuse(uow, "stale", patient.reference)
+            return
+        position = checkin.cursor
+        question = questions[position]
+        if press.kind == buttons.SKIP:
+            await self._record(uow, patient, checkin, question, position, None, current, out)
+            return
+        matched = self._match(checkin, position, question, current.plan, press.tag)
+        if press.kind == buttons.TOGGLE and matched is not None and matched != NONE_VALUE:
+            selected = await uow.checkins.selection(checkin)
+            selected = (
+                [s for s in selected if s != matched]
+                if matched in selected
+                else [*selected, matched]
+            )
+            await uow.checkins.set_selection(checkin, selected)
+            text, rows = self._question(
+                checkin, position, question, current.plan, len(questions), selected
+            )
+            if checkin.question_ref:
+                out.edit_for_patient(
+                    patient.id,
+                    checkin.question_ref,
+                    text,
+                    purpose="checkin",
+                    buttons=rows,
+                    key=f"sel:{len(selected)}",
+                )
+            return
+        if press.kind == buttons.DONE:
+            value: Any = await uow.checkins.selection(checkin)
+            if question.kind is QuestionKind.CHOICE:
+                value = [question.options[int(v)] for v in value]
+        elif press.kind == buttons.ANSWER and matched is not None:
+            value = self._value(question, matched)
+        else:
+            await self._refuse(uow, "forged", patient.reference)
+            return
+        await self._record(uow, patient, checkin, question, position, value, current, out)
+
+    def _match(
+        self,
+        checkin: Checkin,
+        position: int,
+        question: CheckinQuestion,
+        plan: Plan,
+        tag: str | None,
+    ) -> str | None:
+        for value, _ in self._choices(question, plan):
+            if tag is not None and self._tag(checkin, position, value) == tag:
+                return value
+        return None
+
+    def _value(self, question: CheckinQuestion, raw: str) -> Any:
+        if question.kind in SCALE_KINDS:
+            return int(raw)
+        if question.kind in (QuestionKind.USE, QuestionKind.YESNO):
+            return raw == "yes"
+        if question.kind is QuestionKind.CHOICE:
+            option = question.options[int(raw)]
+            return [option] if question.multiple else option
+        if question.kind in MULTI_KINDS:
+            return [] if raw == NONE_VALUE else [raw]
+        return raw
+
+    async def _record(
+        self,
+        uow: UnitOfWork,
+        patient: Patient,
+        checkin: Checkin,
+        question: CheckinQuestion,
+        position: int,
+        value: Any,
+        current: CurrentPlan,
+        out: Outgoing,
+    ) -> None:
+        await uow.checkins.record_answer(checkin, question.id, position, value, out.now)
+        await uow.checkins.set_selection(checkin, None)
+        if checkin.question_ref:  # close the answered question: no stale buttons left
+            text = f"({position + 1}/{len(current.questions)}) {question.prompt}\n✓"
+            out.edit_for_patient(
+                patient.id,
+                checkin.question_ref,
+                text,
+                purpose="checkin",
+                buttons=[],
+                key=f"closed:{checkin.id}:{position}",
+            )
+        checkin = replace(checkin, cursor=position + 1, status=CheckinStatus.IN_PROGRESS)
+        await uow.checkins.update(checkin)
+        await self._ask(uow, patient, checkin, current, out)
+
+    async def text_answer(
+        self, uow: UnitOfWork, patient: Patient, text: str, out: Outgoing
+    ) -> bool:
+        """Free text while the open check-in waits for a text answer; True if consumed."""
+        checkin = await uow.checkins.open_for_patient(patient.id)
+        if checkin is None or checkin.question_ref is None:
+            return False
+        current = await self._plan_for(uow, checkin)
+        if checkin.cursor >= len(current.questions):
+            return False
+        question = current.questions[checkin.cursor]
+        if question.kind is not QuestionKind.TEXT:
+            return False
+        await self._record(
+            uow, patient, checkin, question, checkin.cursor, text.strip()[:2000], current, out
+        )
+        return True
+
+    # --- finishing ------------------------------------------------------------------
+    async def _finish(
+        self,
+        uow: UnitOfWork,
+        patient: Patient,
+        checkin: Checkin,
+        plan: Plan,
+        questions: tuple[CheckinQuestion, ...],
+        out: Outgoing,
+    ) -> Checkin:
+        answers = {a.question_id: a for a in await uow.checkins.answers(checkin)}
+        kinds = {q.kind: answers.get(q.id) for q in questions}
+        # free-text answers were triaged the moment they arrived (see text_answer)
+        signals = Signals(
+            checkin=CheckinAnswers(
+                craving=self._int(kinds.get(QuestionKind.CRAVING)),
+                mood=self._int(kinds.get(QuestionKind.MOOD)),
+                triggers=frozenset(self._list(kinds.get(QuestionKind.TRIGGERS))),
+                used=self._bool(kinds.get(QuestionKind.USE)),
+                confidence=self._int(kinds.get(QuestionKind.CONFIDENCE)),
+                sleep=self._int(kinds.get(QuestionKind.SLEEP)),
+                warning_signs=frozenset(self._list(kinds.get(QuestionKind.WARNING_SIGNS))),
+            ),
+        )
+        thresholds = self._plans.thresholds(plan)
+        risk = assess(signals, thresholds)
+        checkin = replace(
+            checkin,
+            status=CheckinStatus.COMPLETED,
+            completed_at=out.now,
+            question_ref=None,
+            risk_level=None if risk.level is None else risk.level.value,
+        )
+        await uow.checkins.update(checkin)
+        await uow.checkins.set_risk(checkin, checkin.risk_level, list(risk.reasons))
+        out.to_patient(patient.id, texts.CHECKIN_THANKS, purpose="checkin", key="thanks")
+        if risk.findings:
+            await self._escalations.raise_findings(
+                uow, patient, list(risk.findings), out, source="check-in"
+            )
+        self._follow_up(
+            patient,
+            plan,
+            signals,
+            thresholds.confidence_at_most,
+            thresholds.craving_at_least,
+            bool(risk.findings),
+            out,
+        )
+        return checkin
+
+    def _follow_up(
+        self,
+        patient: Patient,
+        plan: Plan,
+        signals: Signals,
+        low_confidence: int | None,
+        high_craving: int | None,
+        escalated: bool,
+        out: Outgoing,
+    ) -> None:
+        """Tailored to the answers: after-a-slip, coping for triggers met, reasons."""
+        answers = signals.checkin
+        assert answers is not None
+        if answers.used:
+            steps = []
+            if plan.after_a_slip is not None:
+                if plan.after_a_slip.message:
+                    steps.append(plan.after_a_slip.message)
+                steps.extend(f"{i}. {s}" for i, s in enumerate(plan.after_a_slip.steps, 1))
+            body = "\n".join(steps) if steps else texts.AFTER_SLIP_DEFAULT
+            tell = "\n\n" + texts.CARE_TEAM_TOLD if escalated else ""
+            out.to_patient(
+                patient.id,
+                f"{texts.AFTER_SLIP_INTRO}\n\n{body}{tell}",
+                purpose="after-slip",
+                key="slip",
+            )
+        met = [t for t in plan.triggers if t.id in answers.triggers]
+        strategies = []
+        for trigger in met:
+            for strategy in coping_for_trigger(plan, trigger.id):
+                if strategy not in strategies:
+                    strategies.append(strategy)
+        if strategies:
+            names = ", ".join(t.label for t in met)
+            out.to_patient(
+                patient.id,
+                texts.CHECKIN_COPING_INTRO.format(triggers=names),
+                purpose="coping",
+                key="coping-intro",
+            )
+            for i, strategy in enumerate(strategies[:3]):
+                for j, part in enumerate(render_coping(strategy)):
+                    out.to_patient(patient.id, part, purpose="coping", key=f"coping:{i}:{j}")
+        if (
+            answers.confidence is not None
+            and low_confidence is not None
+            and answers.confidence <= low_confidence
+            and plan.reasons
+        ):
+            reasons = "\n".join(f"• {r}" for r in plan.reasons)
+            out.to_patient(
+                patient.id,
+                f"{texts.CHECKIN_REASONS_INTRO}\n{reasons}",
+                purpose="reasons",
+                key="reasons",
+            )
+        if (
+            answers.craving is not None
+            and high_craving is not None
+            and answers.craving >= high_craving
+        ):
+            out.to_patient(
+                patient.id,
+                texts.CHECKIN_HIGH_CRAVING,
+                purpose="coping",
+                buttons=[[(texts.COPE_NOW, COPE_START)]],
+                key="cope-offer",
+            )
+
+    @staticmethod
+    def _int(answer: Answer | None) -> int | None:
+        return (
+            answer.value
+            if answer is not None
+            and isinstance(answer.value, int)
+            and not (isinstance(answer.value, bool))
+            else None
+        )
+
+    @staticmethod
+    def _bool(answer: Answer | None) -> bool | None:
+        return answer.value if answer is not None and isinstance(answer.value, bool) else None
+
+    @staticmethod
+    def _list(answer: Answer | None) -> list[str]:
+        if answer is None or not isinstance(answer.value, list):
+            return []
+        return [str(v) for v in answer.value]
+
+    # --- plumbing -------------------------------------------------------------------
+    async def _touch(self, uow: UnitOfWork, patient: Patient, now: datetime) -> None:
+        await uow.patients.update(replace(patient, last_interaction_at=now, updated_at=now))
+
+    async def _commit(self, uow: UnitOfWork, out: Outgoing, update_id: int) -> None:
+        for message in out.messages:
+            await uow.outbox.enqueue(message)
+        await uow.inbox.mark_done(update_id, out.now)
+        await uow.commit()
