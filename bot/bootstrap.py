@@ -128,6 +128,8 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
     settings_chat = SettingsService(uows, clock, schedules, escalations)
     conversation = ConversationService(uows, clock, safety, checkins, escalations, supporters)
     conversation.consumers.extend([plan_chat, settings_chat, supporters])
+    delivery = DeliveryService(uows, clock, escalations, max_attempts=settings.max_attempts)
+    delivery.supporters = supporters
     return Services(
         store=store,
         clock=clock,
@@ -136,7 +138,7 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
         audit=AuditService(uows, clock),
         outbox=OutboxReview(uows, clock),
         escalations=escalations,
-        delivery=DeliveryService(uows, clock, escalations, max_attempts=settings.max_attempts),
+        delivery=delivery,
         enrolment=EnrolmentService(uows, clock, escalations, supporters),
         patients=PatientService(
             uows,

@@ -26,6 +26,8 @@ from bot.delivery.pacing import Pacer
 from bot.services.delivery import DeliveryService, Ready, backoff
 
 log = logging.getLogger(__name__)
+# Answering a button press is not a message to the chat: it is never held back.
+UNPACED = frozenset({"answerCallbackQuery"})
 
 
 @dataclass(order=True)
@@ -134,10 +136,12 @@ class Dispatcher:
         for head, chat in self._heads():
             if self._slots.locked():
                 return
-            if self._pacer.wait(chat) > 0:
+            paced = head.ready.message.method not in UNPACED
+            if paced and self._pacer.wait(chat) > 0:
                 continue
             self._busy.add(chat)
-            self._pacer.take(chat)
+            if paced:
+                self._pacer.take(chat)
             task = asyncio.create_task(self._send(chat, head))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -147,7 +151,8 @@ class Dispatcher:
         now = time.monotonic()
         for chat, queue in self._queues.items():
             if queue and chat not in self._busy:
-                waits.append(max(queue[0].not_before - now, self._pacer.wait(chat), 0.005))
+                pacing = 0.0 if queue[0].ready.message.method in UNPACED else self._pacer.wait(chat)
+                waits.append(max(queue[0].not_before - now, pacing, 0.005))
         timeout = min(waits)
         waiters: list[asyncio.Future[object]] = [asyncio.ensure_future(self._wake.wait())]
         if stop is not None:

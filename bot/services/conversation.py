@@ -262,6 +262,8 @@ class ConversationService:
         async with self._uows() as uow:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await self._patient(uow, chat_id)
+            if patient is None and blocked:
+                await self._supporters.blocked_by_chat(uow, chat_id, out)
             if patient is not None and patient.reachable == blocked:
                 await uow.patients.update(replace(patient, reachable=not blocked, updated_at=now))
                 if blocked:

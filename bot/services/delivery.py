@@ -16,6 +16,7 @@ from bot.domain.risk import Finding
 from bot.services.escalations import EscalationService
 from bot.services.outgoing import Outgoing
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.services.supporters import SupporterService
 
 GONE = {PatientStatus.ERASED}
 
@@ -51,6 +52,7 @@ class DeliveryService:
         self._clock = clock
         self._escalations = escalations
         self.max_attempts = max_attempts
+        self.supporters: SupporterService | None = None
 
     async def _chat_for(self, uow: UnitOfWork, message: OutboundMessage) -> tuple[int | None, str]:
         kind, rid = message.recipient_kind, message.recipient_id
@@ -220,8 +222,10 @@ class DeliveryService:
                 await uow.staff.set_reachable(rid, False)
                 if message.ref_kind == "escalation":
                     await self._escalations.fall_back(uow, message, out)
-            elif kind == "supporter":
-                await uow.supporters.mark_unreachable(rid, now)
+            elif kind == "supporter" and self.supporters is not None:
+                supporter = await uow.supporters.get(rid)
+                if supporter is not None:
+                    await self.supporters.unreachable(uow, supporter, out)
             for extra in out.messages:
                 await uow.outbox.enqueue(extra)
             await uow.commit()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.domain.ids import initials, new_id
@@ -193,7 +193,7 @@ class EscalationService:
             level=escalation.level.value.upper(),
             reference=patient.reference,
             initials=initials(patient.name or ""),
-            when=escalation.created_at.strftime("%Y-%m-%d %H:%M"),
+            when=escalation.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
         )
         buttons = [
             [
@@ -307,7 +307,7 @@ class EscalationService:
             detail=note,
         )
         suffix = (texts.ALERT_RESOLVED if resolve else texts.ALERT_TAKEN).format(
-            name=staff.display_name, when=now.strftime("%H:%M")
+            name=staff.display_name, when=now.astimezone(UTC).strftime("%H:%M")
         )
         patient = await uow.patients.get(changed.patient_id)
         for alert in await uow.outbox.by_ref("escalation", changed.id):

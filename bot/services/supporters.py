@@ -476,6 +476,24 @@ class SupporterService:
             await self._commit(uow, out, update_id)
             return bool(supporting)
 
+    async def unreachable(self, uow: UnitOfWork, supporter: Supporter, out: Outgoing) -> None:
+        """Blocked the bot (or left Telegram): stop, and tell the patient only that."""
+        if supporter.status is not SupporterStatus.ACTIVE:
+            return
+        await self._end(uow, supporter, SupporterStatus.UNREACHABLE, "unreachable", out.now)
+        out.to_patient(
+            supporter.patient_id,
+            t.NO_LONGER.format(name=supporter.name),
+            purpose="supporters",
+            key=f"unreachable:{supporter.id}",
+        )
+
+    async def blocked_by_chat(self, uow: UnitOfWork, chat_id: int, out: Outgoing) -> bool:
+        supporting = await uow.supporters.by_chat(chat_id)
+        for supporter in supporting:
+            await self.unreachable(uow, supporter, out)
+        return bool(supporting)
+
     async def is_supporter_chat(self, uow: UnitOfWork, chat_id: int) -> bool:
         return any(s.status in OPEN for s in await uow.supporters.by_chat(chat_id))
 

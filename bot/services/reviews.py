@@ -1,0 +1,475 @@
+"""What a clinician reads about one patient: check-ins in words, coping, alerts, plan versions.
+
+A read model. :class:`ReviewService` gathers, in one transaction and after the care-team
+check, a patient's plan versions, check-ins (answers and risk reasons), coping sessions and
+escalations for a period, and records the read in the audit log. Each answer is put into
+words with the plan version its check-in was asked from ("craving 7/10", trigger labels,
+"use: no"). The summaries at the end (scale series, adherence, trigger and coping counts)
+are pure functions of that snapshot, shared by the table, the printed report and exports.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from statistics import fmean
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import Conflict, InvalidInput
+from bot.domain.model import (
+    Answer,
+    CareTeam,
+    Checkin,
+    CheckinStatus,
+    CopingSession,
+    Escalation,
+    EscalationStatus,
+    Patient,
+    PatientStatus,
+    PlanVersion,
+)
+from bot.plans.errors import PlanInvalid
+from bot.plans.model import CheckinQuestion, Plan, QuestionKind
+from bot.plans.parser import parse_plan
+from bot.services.access import Actor
+from bot.services.patients import PatientAccess
+from bot.services.planbook import EMPTY_PLAN, CurrentPlan
+from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+MAX_REPORT_DAYS = 366
+DEFAULT_CHECKIN_DAYS = 14
+TEXT_PREVIEW = 40  # characters of a free-text answer shown in tables
+NONE_VALUE = "__none__"  # what a multi-select "none of these" may be stored as
+SCALE_KINDS = frozenset(
+    {
+        QuestionKind.CRAVING,
+        QuestionKind.MOOD,
+        QuestionKind.CONFIDENCE,
+        QuestionKind.SLEEP,
+        QuestionKind.SCALE,
+    }
+)
+MISSED = frozenset({CheckinStatus.MISSED, CheckinStatus.EXPIRED})
+URGE_SURFING = "urge_surfing"
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    question_id: str
+    kind: str  # a QuestionKind value, or "unknown" when no plan version has the question
+    value: object  # as stored: int | bool | str | list[str] | None (skipped)
+    text: str  # in words, e.g. "craving 7/10", "triggers: Payday, Argument"
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class CheckinView:
+    checkin: Checkin
+    answers: tuple[AnswerView, ...]
+    risk_reasons: tuple[str, ...]
+
+    def value(self, kind: QuestionKind) -> object:
+        """The first answer of this kind (None when not asked or skipped)."""
+        return next((a.value for a in self.answers if a.kind == kind.value), None)
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    stored: PlanVersion
+    plan: Plan
+
+    @property
+    def version(self) -> int:
+        return self.stored.version
+
+    @property
+    def questions(self) -> tuple[CheckinQuestion, ...]:
+        return CurrentPlan(self.stored.version, self.plan).questions
+
+
+@dataclass(frozen=True)
+class PatientReview:
+    """One patient's data for a period, as the acting clinician may see it."""
+
+    patient: Patient
+    team: CareTeam
+    since: datetime | None  # None: everything
+    until: datetime
+    plans: tuple[PlanRecord, ...]  # every version, oldest first
+    checkins: tuple[CheckinView, ...]  # oldest first
+    coping: tuple[CopingSession, ...]
+    escalations: tuple[Escalation, ...]  # oldest first
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.patient.timezone)
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    @property
+    def current_plan(self) -> PlanRecord | None:
+        return self.plans[-1] if self.plans else None
+
+    def plan(self, version: int | None) -> Plan:
+        found = next((p for p in self.plans if p.version == version), None)
+        return EMPTY_PLAN if found is None else found.plan
+
+    def questions(self, version: int | None) -> tuple[CheckinQuestion, ...]:
+        return CurrentPlan(version, self.plan(version)).questions
+
+    def strategy_title(self, strategy: str) -> str:
+        if strategy == URGE_SURFING:
+            return "Urge surfing"
+        for record in reversed(self.plans):
+            found = record.plan.coping_by_id(strategy)
+            if found is not None:
+                return found.title
+        return strategy
+
+
+class ReviewService:
+    def __init__(self, uows: UnitOfWorkFactory, clock: Clock, *, escalation_limit: int = 5000):
+        self._uows = uows
+        self._clock = clock
+        self._escalation_limit = escalation_limit
+        self._access = PatientAccess(clock)
+
+    async def checkins(
+        self, actor: Actor, reference: str, *, since: date | None = None
+    ) -> PatientReview:
+        """Check-ins from ``since`` (midnight in the patient's zone; default: 14 days)."""
+        return await self._gather(actor, reference, "checkin.list", since=since)
+
+    async def report(self, actor: Actor, reference: str, *, days: int) -> PatientReview:
+        if not 1 <= days <= MAX_REPORT_DAYS:
+            raise InvalidInput(f"--days must be 1 to {MAX_REPORT_DAYS}, got {days}")
+        return await self._gather(actor, reference, "patient.report", days=days)
+
+    async def export(self, actor: Actor, reference: str, *, fmt: str) -> PatientReview:
+        """Everything, from the first check-in on; the audit entry names the format."""
+        return await self._gather(actor, reference, "patient.export", detail=f"format={fmt}")
+
+    async def _gather(
+        self,
+        actor: Actor,
+        reference: str,
+        action: str,
+        *,
+        since: date | None = None,
+        days: int | None = None,
+        detail: str = "",
+    ) -> PatientReview:
+        now = self._clock.now()
+        async with self._uows() as uow:
+            patient = await self._access.resolve(uow, actor, reference, action)
+            if patient.status is PatientStatus.ERASED:
+                raise Conflict(f"{patient.reference} was erased; their data is gone")
+            start = _start(patient, now, since, days, action)
+            team = await uow.teams.get(patient.team_id)
+            assert team is not None
+            plans = await _plans(uow, patient.id)
+            review = PatientReview(patient, team, start, now, plans, (), (), ())
+            checkins = await _checkins(uow, review)
+            coping = await uow.coping.for_patient(patient.id, since=start)
+            escalations = await uow.escalations.find(
+                patient_ids=[patient.id], limit=self._escalation_limit
+            )
+            if days is not None:
+                detail = f"days={days}"
+            elif since is not None:
+                detail = f"since={since.isoformat()}"
+            await uow.audit.append(
+                actor=actor.audit_name,
+                action=action,
+                at=now,
+                patient_ref=patient.reference,
+                detail=detail,
+            )
+            await uow.commit()
+        return PatientReview(
+            patient,
+            team,
+            start,
+            now,
+            plans,
+            checkins,
+            tuple(coping),
+            tuple(
+                sorted(
+                    (e for e in escalations if start is None or e.created_at >= start),
+                    key=lambda e: e.created_at,
+                )
+            ),
+        )
+
+
+def _start(
+    patient: Patient, now: datetime, since: date | None, days: int | None, action: str
+) -> datetime | None:
+    if days is not None:
+        return now - timedelta(days=days)
+    if since is not None:
+        return datetime.combine(since, time(0), ZoneInfo(patient.timezone))
+    if action == "checkin.list":
+        return now - timedelta(days=DEFAULT_CHECKIN_DAYS)
+    return None
+
+
+async def _plans(uow: UnitOfWork, patient_id: str) -> tuple[PlanRecord, ...]:
+    """Every version with its text (``history`` lists them without), parsed."""
+    records = []
+    for listed in await uow.plans.history(patient_id):
+        stored = await uow.plans.get(patient_id, listed.version)
+        if stored is not None:
+            records.append(_parsed(stored))
+    return tuple(records)
+
+
+def _parsed(stored: PlanVersion) -> PlanRecord:
+    try:
+        return PlanRecord(stored, parse_plan(stored.text))
+    except PlanInvalid:  # stored plans were validated; this means a format change
+        log.error("plan.unparseable version=%s", stored.version)
+        return PlanRecord(stored, EMPTY_PLAN)
+
+
+async def _checkins(uow: UnitOfWork, review: PatientReview) -> tuple[CheckinView, ...]:
+    patient_id = review.patient.id
+    found = await uow.checkins.for_patient(patient_id, since=review.since)
+    answers = await uow.checkins.answers_for_patient(patient_id, since=review.since)
+    views = []
+    for checkin in found:
+        reasons: list[str] = []
+        if checkin.status is CheckinStatus.COMPLETED or checkin.risk_level is not None:
+            reasons = await uow.checkins.risk_reasons(checkin)
+        described = tuple(
+            describe(review, checkin.plan_version, a) for a in answers.get(checkin.id, [])
+        )
+        views.append(CheckinView(checkin, described, tuple(reasons)))
+    return tuple(views)
+
+
+# --- answers in words -------------------------------------------------------------------
+
+
+def find_question(
+    review: PatientReview, version: int | None, question_id: str
+) -> tuple[CheckinQuestion | None, Plan]:
+    """The question as the check-in's plan version asked it (else the newest that has it)."""
+    for question in review.questions(version):
+        if question.id == question_id:
+            return question, review.plan(version)
+    for record in reversed(review.plans):
+        for question in record.questions:
+            if question.id == question_id:
+                return question, record.plan
+    return None, review.plan(version)
+
+
+def describe(review: PatientReview, version: int | None, answer: Answer) -> AnswerView:
+    question, plan = find_question(review, version, answer.question_id)
+    kind = "unknown" if question is None else question.kind.value
+    text = describe_value(question, plan, answer.question_id, answer.value)
+    return AnswerView(answer.question_id, kind, answer.value, text, answer.answered_at)
+
+
+def shorten(text: str, limit: int = TEXT_PREVIEW) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def selected_labels(kind: QuestionKind, plan: Plan, value: object) -> list[str]:
+    """Trigger or warning-sign ids as the plan's labels (unknown ids stay as written)."""
+    ids = [str(v) for v in value] if isinstance(value, list) else []
+    labels = []
+    for item in ids:
+        if item == NONE_VALUE:
+            continue
+        if kind is QuestionKind.TRIGGERS:
+            trigger = plan.trigger_by_id(item)
+            labels.append(item if trigger is None else trigger.label)
+        else:
+            sign = next((s for s in plan.warning_signs if s.id == item), None)
+            labels.append(item if sign is None else sign.button_label)
+    return labels
+
+
+def describe_value(
+    question: CheckinQuestion | None, plan: Plan, question_id: str, value: object
+) -> str:
+    if value is None:
+        return f"{question_id}: skipped"
+    if question is None:
+        return f"{question_id}: {shorten(str(value))}"
+    kind = question.kind
+    if kind in SCALE_KINDS and isinstance(value, int) and not isinstance(value, bool):
+        low = 0 if question.minimum is None else question.minimum
+        high = 10 if question.maximum is None else question.maximum
+        return (
+            f"{question_id} {value}/{high}" if low == 0 else f"{question_id} {value} ({low}–{high})"
+        )
+    if isinstance(value, bool):
+        return f"{question_id}: {'yes' if value else 'no'}"
+    if kind in (QuestionKind.TRIGGERS, QuestionKind.WARNING_SIGNS):
+        labels = selected_labels(kind, plan, value)
+        return f"{question_id}: {', '.join(labels) if labels else 'none'}"
+    if isinstance(value, list):
+        return f"{question_id}: {', '.join(str(v) for v in value) or 'none'}"
+    if kind is QuestionKind.TEXT:
+        return f"{question_id}: “{shorten(str(value))}”"
+    return f"{question_id}: {shorten(str(value))}"
+
+
+# --- summaries for the report -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdherenceBucket:
+    start: date  # a local day, or the Monday of a week
+    completed: int
+    missed: int  # missed, or started and not finished in time
+
+
+@dataclass(frozen=True)
+class CopingStat:
+    strategy: str
+    title: str
+    tried: int
+    yes: int
+    some: int
+    no: int
+
+
+@dataclass(frozen=True)
+class UrgeSurfing:
+    sessions: int
+    rated: int  # sessions with both a before and an after rating
+    before: float | None  # mean craving before, over rated sessions
+    after: float | None
+
+
+def scale_series(review: PatientReview, kind: QuestionKind) -> list[tuple[datetime, int]]:
+    """(local due time, value) of every answer of this kind, oldest first."""
+    points = []
+    for view in review.checkins:
+        value = view.value(kind)
+        if isinstance(value, int) and not isinstance(value, bool):
+            points.append((review.local(view.checkin.due_at), value))
+    return points
+
+
+def adherence(review: PatientReview, *, weekly: bool) -> list[AdherenceBucket]:
+    """Completed and missed check-ins per local day (or week), every bucket of the period."""
+
+    def bucket(day: date) -> date:
+        return day - timedelta(days=day.weekday()) if weekly else day
+
+    completed: Counter[date] = Counter()
+    missed: Counter[date] = Counter()
+    for view in review.checkins:
+        day = bucket(review.local(view.checkin.due_at).date())
+        if view.checkin.status is CheckinStatus.COMPLETED:
+            completed[day] += 1
+        elif view.checkin.status in MISSED:
+            missed[day] += 1
+    days = [*completed, *missed]
+    first = bucket(review.local(review.since).date()) if review.since else min(days, default=None)
+    last = bucket(review.local(review.until).date())
+    if first is None:
+        return []
+    step = timedelta(days=7 if weekly else 1)
+    out = []
+    current = first
+    while current <= last:
+        out.append(AdherenceBucket(current, completed[current], missed[current]))
+        current += step
+    return out
+
+
+def trigger_counts(review: PatientReview) -> list[tuple[str, int]]:
+    """How often each trigger was reported, by label, most frequent first."""
+    counts: Counter[str] = Counter()
+    for view in review.checkins:
+        plan = review.plan(view.checkin.plan_version)
+        for answer in view.answers:
+            if answer.kind == QuestionKind.TRIGGERS.value:
+                counts.update(selected_labels(QuestionKind.TRIGGERS, plan, answer.value))
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def coping_stats(review: PatientReview) -> list[CopingStat]:
+    """Per strategy: times tried and the patient's "did it help?" answers."""
+    order: list[str] = []
+    helped: dict[str, Counter[str]] = {}
+    for session in review.coping:
+        if session.strategy not in helped:
+            order.append(session.strategy)
+            helped[session.strategy] = Counter()
+        helped[session.strategy]["tried"] += 1
+        if session.helped is not None:
+            helped[session.strategy][session.helped] += 1
+    return [
+        CopingStat(
+            s,
+            review.strategy_title(s),
+            helped[s]["tried"],
+            helped[s]["yes"],
+            helped[s]["some"],
+            helped[s]["no"],
+        )
+        for s in order
+    ]
+
+
+def urge_surfing(review: PatientReview) -> UrgeSurfing:
+    sessions = [s for s in review.coping if s.strategy == URGE_SURFING]
+    rated = [s for s in sessions if s.before is not None and s.after is not None]
+    return UrgeSurfing(
+        len(sessions),
+        len(rated),
+        fmean(s.before for s in rated if s.before is not None) if rated else None,
+        fmean(s.after for s in rated if s.after is not None) if rated else None,
+    )
+
+
+def summary_lines(review: PatientReview) -> list[str]:
+    """The report's plain-sentence summary: answers, urge surfing, escalations."""
+    cravings = [v for _, v in scale_series(review, QuestionKind.CRAVING)]
+    moods = [v for _, v in scale_series(review, QuestionKind.MOOD)]
+    uses = [v.value(QuestionKind.USE) for v in review.checkins]
+    answered = [u for u in uses if isinstance(u, bool)]
+    parts = []
+    if cravings:
+        parts.append(f"craving {fmean(cravings):.1f} on average (highest {max(cravings)})")
+    if moods:
+        parts.append(f"mood {fmean(moods):.1f} on average (lowest {min(moods)})")
+    if answered:
+        parts.append(f"use reported {sum(answered)} of {len(answered)} times asked")
+    lines = ["Answers: " + "; ".join(parts) + "." if parts else "Answers: none in this period."]
+    surf = urge_surfing(review)
+    if surf.sessions == 0:
+        lines.append("Urge surfing: not used in this period.")
+    elif surf.before is None or surf.after is None:
+        lines.append(f"Urge surfing: {surf.sessions} sessions, none rated before and after.")
+    else:
+        lines.append(
+            f"Urge surfing: {surf.sessions} sessions; craving {surf.before:.1f} before → "
+            f"{surf.after:.1f} after on average ({surf.rated} rated before and after)."
+        )
+    levels = Counter(e.level for e in review.escalations)
+    unresolved = sum(1 for e in review.escalations if e.status is not EscalationStatus.RESOLVED)
+    if not review.escalations:
+        lines.append("Escalations: none.")
+    else:
+        counts = ", ".join(
+            f"{levels[lv]} {lv.value}" for lv in sorted(levels, key=lambda lv: -lv.rank)
+        )
+        lines.append(
+            f"Escalations: {len(review.escalations)} ({counts}); {unresolved} not yet resolved."
+        )
+    return lines
