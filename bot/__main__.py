@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Coroutine
 from typing import Annotated, Any, TypeVar
 
@@ -50,10 +51,21 @@ def run(
         bool, typer.Option("--webhook", help="Receive updates by webhook instead of polling.")
     ] = False,
 ) -> None:
-    """Run the bot: receive updates, send check-ins, deliver messages."""
+    """Run the bot: receive updates, send check-ins, deliver messages.
+
+    Needs COMPANION_TELEGRAM_TOKEN (and, for webhook mode, COMPANION_WEBHOOK_URL and
+    COMPANION_WEBHOOK_SECRET). Logs ids and events only, never message content.
+    """
     from bot.runtime.app import run_bot
 
-    _run(run_bot(load_settings(), webhook=webhook))
+    settings = load_settings()
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    for noisy in ("httpx", "apscheduler", "aiohttp.access", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    _run(run_bot(settings, webhook=webhook))
 
 
 @app.command()
