@@ -109,6 +109,8 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
         clock,
         merge_window=timedelta(minutes=settings.escalation_merge_minutes),
         default_timezone=settings.default_timezone,
+        email_alerts=settings.smtp_host is not None,
+        webhook_alerts=settings.alert_webhook_url is not None,
     )
     supporters = SupporterService(uows, clock, bot_username=settings.bot_username)
     safety = SafetyService(uows, clock, planbook, escalations, supporters)

@@ -147,6 +147,26 @@ class Settings(BaseSettings):
         default=8, ge=1, le=50, description="Delivery attempts before a message is failed."
     )
 
+    # --- other alert channels -----------------------------------------------------------
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for e-mail alerts to staff (off when unset)."
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port.")
+    smtp_username: str | None = Field(default=None, description="SMTP login, if needed.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_from: str = Field(
+        default="companion-alerts@localhost", description="Sender address of alert e-mails."
+    )
+    smtp_starttls: bool = Field(default=True, description="Use STARTTLS with the SMTP server.")
+    alert_webhook_url: str | None = Field(
+        default=None,
+        description="Also POST every alert as signed JSON here (paging or EHR systems).",
+    )
+    alert_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC-SHA256 key for the `X-Companion-Signature` header of alert webhooks.",
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Log level. Logs carry ids and events, never content."
     )
@@ -169,7 +189,7 @@ class Settings(BaseSettings):
             raise ValueError("a URL starting sqlite+aiosqlite:/// or postgresql+asyncpg://")
         return value
 
-    @field_validator("telegram_base_url", "webhook_url")
+    @field_validator("telegram_base_url", "webhook_url", "alert_webhook_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
@@ -210,7 +230,16 @@ class Settings(BaseSettings):
         return self.resolved_database_url.startswith("sqlite")
 
 
-SECRET_FIELDS = frozenset({"master_keys", "index_key", "telegram_token", "webhook_secret"})
+SECRET_FIELDS = frozenset(
+    {
+        "master_keys",
+        "index_key",
+        "telegram_token",
+        "webhook_secret",
+        "smtp_password",
+        "alert_webhook_secret",
+    }
+)
 
 
 def redact(field: str, value: Any) -> str:
@@ -246,6 +275,11 @@ def load_settings(**overrides: Any) -> Settings:
         problems.append(
             "COMPANION_MASTER_KEYS and COMPANION_INDEX_KEY: set both (keys from a secret "
             "store) or neither (use the key file)"
+        )
+    if (settings.alert_webhook_url is None) != (settings.alert_webhook_secret is None):
+        problems.append(
+            "COMPANION_ALERT_WEBHOOK_URL and COMPANION_ALERT_WEBHOOK_SECRET: set both (alerts "
+            "are always signed) or neither"
         )
     if problems:
         raise ConfigError(problems)

@@ -17,6 +17,7 @@ def make_staff(now: datetime, username: str = "dr.rivera", role: Role = Role.CLI
         role=role,
         active=True,
         created_at=now,
+        email=f"{username}@clinic.example",
     )
 
 

@@ -27,7 +27,7 @@ from bot.services.delivery import DeliveryService, Ready, backoff
 
 log = logging.getLogger(__name__)
 # Answering a button press is not a message to the chat: it is never held back.
-UNPACED = frozenset({"answerCallbackQuery"})
+UNPACED = frozenset({"answerCallbackQuery", "email", "webhook"})
 
 
 @dataclass(order=True)

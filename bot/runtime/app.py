@@ -20,6 +20,7 @@ from telegram.request import HTTPXRequest
 from bot.bootstrap import Services, build_services, open_store
 from bot.config import ConfigError, Settings
 from bot.delivery.api import PtbBotApi
+from bot.delivery.channels import ChannelRouter
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.pacing import Pacer
 from bot.handlers.app import build_application
@@ -69,7 +70,7 @@ class BotRuntime:
         self.application = build_application(bot, services)
         self.dispatcher = Dispatcher(
             services.delivery,
-            PtbBotApi(bot),
+            ChannelRouter(PtbBotApi(bot), settings),
             pacer
             or Pacer(
                 rate=settings.global_rate,

@@ -7,6 +7,7 @@ The dispatcher in ``bot/delivery`` calls these; it never touches the store itsel
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -23,10 +24,15 @@ GONE = {PatientStatus.ERASED}
 
 @dataclass(frozen=True)
 class Ready:
-    """A claimed message with its destination chat resolved."""
+    """A claimed message with its destination resolved.
+
+    ``chat_id`` is the Telegram chat, or for e-mail and webhook rows a synthetic key that
+    only keeps their order; ``address`` is the e-mail address for e-mail rows.
+    """
 
     message: OutboundMessage
     chat_id: int
+    address: str | None = None
 
     @property
     def priority(self) -> int:
@@ -56,6 +62,8 @@ class DeliveryService:
 
     async def _chat_for(self, uow: UnitOfWork, message: OutboundMessage) -> tuple[int | None, str]:
         kind, rid = message.recipient_kind, message.recipient_id
+        if kind in ("email", "webhook"):
+            return -(10**15 + zlib.crc32(f"{kind}:{rid}".encode())), ""
         if kind == "chat":
             chat = message.payload.get("chat_id")
             return (int(chat), "") if isinstance(chat, int) else (None, "no chat id")
@@ -91,10 +99,15 @@ class DeliveryService:
             ready: list[Ready] = []
             for message in claimed:
                 chat_id, reason = await self._chat_for(uow, message)
-                if chat_id is None:
+                address = None
+                if message.recipient_kind == "email":
+                    staff = await uow.staff.get(message.recipient_id)
+                    address = None if staff is None or not staff.active else staff.email
+                    reason = "no e-mail address"
+                if chat_id is None or (message.recipient_kind == "email" and not address):
                     await uow.outbox.mark_final(message.id, DeliveryStatus.CANCELLED, reason)
                     continue
-                ready.append(Ready(message, chat_id))
+                ready.append(Ready(message, chat_id, address))
             await uow.commit()
             return ready
 
@@ -120,9 +133,11 @@ class DeliveryService:
 
     def bot_params(self, ready: Ready, message_id: int | None) -> dict[str, Any]:
         params = {k: v for k, v in ready.message.payload.items() if k != "message_ref"}
-        if ready.message.method == "answerCallbackQuery":
+        if ready.message.method == "email":
+            params["to"] = ready.address
+        elif ready.message.method == "answerCallbackQuery":
             params.pop("chat_id", None)
-        else:
+        elif ready.message.method != "webhook":
             params["chat_id"] = ready.chat_id
         if message_id is not None:
             params["message_id"] = message_id

@@ -59,11 +59,15 @@ class EscalationService:
         *,
         merge_window: timedelta,
         default_timezone: str,
+        email_alerts: bool = False,
+        webhook_alerts: bool = False,
     ) -> None:
         self._uows = uows
         self._clock = clock
         self._merge = merge_window
         self._zone = default_timezone
+        self.email_alerts = email_alerts
+        self.webhook_alerts = webhook_alerts
         self._access = PatientAccess(clock)
 
     # --- raising ----------------------------------------------------------------------
@@ -168,6 +172,11 @@ class EscalationService:
                 members.append(staff)
         return members
 
+    def _reachable(self, staff: Staff) -> bool:
+        return (staff.telegram_linked and staff.reachable) or (
+            self.email_alerts and bool(staff.email)
+        )
+
     async def _notify(
         self,
         uow: UnitOfWork,
@@ -177,16 +186,18 @@ class EscalationService:
         *,
         step: int,
     ) -> Escalation:
-        """Alert this step's recipients (skipping any already alerted) and set the deadline."""
+        """Alert this step's recipients on their channels and set the next deadline."""
         now = out.now
         policy = await self._policy(uow, patient.team_id)
-        members = await self._reachable_members(uow, patient.team_id)
-        linked = [m for m in members if m.telegram_linked and m.reachable]
-        chosen = recipients([m.id for m in linked], escalation.level, step, policy)
+        members = [
+            m for m in await self._reachable_members(uow, patient.team_id) if self._reachable(m)
+        ]
+        by_id = {m.id: m for m in members}
+        chosen = recipients([m.id for m in members], escalation.level, step, policy)
         already = {
             m.recipient_id
             for m in await uow.outbox.by_ref("escalation", escalation.id)
-            if m.method == "sendMessage" and m.status is not DeliveryStatus.CANCELLED
+            if m.method in ("sendMessage", "email") and m.status is not DeliveryStatus.CANCELLED
         }
         text = texts.ALERT.format(
             escalation=escalation.reference,
@@ -202,38 +213,110 @@ class EscalationService:
             ]
         ]
         priority = Priority.CRISIS if escalation.level is Level.CRISIS else Priority.ALERT
+        key = f"{step}:{escalation.level.value}"
         for staff_id in chosen:
-            renotify = staff_id in already
-            out.to_staff(
-                staff_id,
-                text,
+            staff = by_id[staff_id]
+            kind = "renotified" if staff_id in already else "notified"
+            if staff.telegram_linked and staff.reachable:
+                out.to_staff(
+                    staff_id,
+                    text,
+                    purpose="alert",
+                    buttons=buttons,
+                    priority=priority,
+                    key=f"alert:{escalation.id}:{staff_id}:{key}",
+                    ref_kind="escalation",
+                    ref_id=escalation.id,
+                )
+                await self._event(uow, escalation, kind, now, staff_id=staff_id, channel="telegram")
+            if self.email_alerts and staff.email:
+                self._email(out, escalation, staff_id, text, priority, key)
+                await self._event(uow, escalation, kind, now, staff_id=staff_id, channel="email")
+        if self.webhook_alerts and escalation.level is not Level.INFO:
+            out.add(
+                "webhook",
+                patient.team_id,
+                "webhook",
+                {
+                    "json": {
+                        "event": "escalation.notify",
+                        "escalation": escalation.reference,
+                        "level": escalation.level.value,
+                        "patient": patient.reference,
+                        "initials": initials(patient.name or ""),
+                        "step": step,
+                        "raised_at": escalation.created_at.astimezone(UTC).isoformat(),
+                    }
+                },
                 purpose="alert",
-                buttons=buttons,
                 priority=priority,
-                key=f"alert:{escalation.id}:{staff_id}:{step}:{escalation.level.value}",
+                key=f"hook:{escalation.id}:{key}",
                 ref_kind="escalation",
                 ref_id=escalation.id,
             )
-            await self._event(
-                uow,
-                escalation,
-                "renotified" if renotify else "notified",
-                now,
-                staff_id=staff_id,
-                channel="telegram",
-            )
+            await self._event(uow, escalation, "notified", now, channel="webhook")
         if not chosen and escalation.level is not Level.INFO:
             await self._event(
                 uow,
                 escalation,
                 "no_recipient",
                 now,
-                detail="no team member has Telegram linked; visible in the CLI",
+                detail="no team member can be reached; visible in the CLI",
             )
         deadline = policy.deadline(escalation.level, now)
         updated = replace(escalation, notify_step=step, next_notify_at=deadline, updated_at=now)
         await uow.escalations.update(updated)
         return updated
+
+    def _email(
+        self,
+        out: Outgoing,
+        escalation: Escalation,
+        staff_id: str,
+        text: str,
+        priority: int,
+        key: str,
+    ) -> None:
+        body = text.replace("🔔 ", "") + (
+            f"\n\nAcknowledge: clinician escalation ack {escalation.reference}\n"
+            f"Details: clinician escalation show {escalation.reference}"
+        )
+        out.add(
+            "email",
+            staff_id,
+            "email",
+            {
+                "subject": f"Alert {escalation.reference} · {escalation.level.value.upper()}",
+                "text": body,
+            },
+            purpose="alert",
+            priority=priority,
+            key=f"email:{escalation.id}:{staff_id}:{key}",
+            ref_kind="escalation",
+            ref_id=escalation.id,
+        )
+
+    async def fall_back_to_email(
+        self, uow: UnitOfWork, failed: OutboundMessage, out: Outgoing
+    ) -> None:
+        """A Telegram alert could not be delivered: e-mail the same person if we can."""
+        if not self.email_alerts or failed.ref_id is None:
+            return
+        staff = await uow.staff.get(failed.recipient_id)
+        escalation = await uow.escalations.get(failed.ref_id)
+        if staff is None or not staff.email or escalation is None:
+            return
+        text = str(failed.payload.get("text", ""))
+        self._email(out, escalation, staff.id, text, failed.priority, "fallback")
+        await self._event(
+            uow,
+            escalation,
+            "notified",
+            out.now,
+            staff_id=staff.id,
+            channel="email",
+            detail="Telegram delivery failed",
+        )
 
     async def renotify_due(self, limit: int = 50) -> int:
         """Tick: unacknowledged past their deadline → re-notify and add the next person."""
@@ -264,8 +347,10 @@ class EscalationService:
             "delivery_failed",
             out.now,
             staff_id=failed.recipient_id,
-            channel="telegram",
+            channel="email" if failed.method == "email" else "telegram",
         )
+        if failed.method == "sendMessage":
+            await self.fall_back_to_email(uow, failed, out)
         patient = await uow.patients.get(escalation.patient_id)
         if patient is not None:
             await self._notify(uow, patient, escalation, out, step=escalation.notify_step + 1)

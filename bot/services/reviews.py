@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,7 @@ from bot.plans.errors import PlanInvalid
 from bot.plans.model import CheckinQuestion, Plan, QuestionKind
 from bot.plans.parser import parse_plan
 from bot.services.access import Actor
+from bot.services.checkins import NONE_VALUE, SCALE_KINDS
 from bot.services.patients import PatientAccess
 from bot.services.planbook import EMPTY_PLAN, CurrentPlan
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -43,16 +44,6 @@ log = logging.getLogger(__name__)
 MAX_REPORT_DAYS = 366
 DEFAULT_CHECKIN_DAYS = 14
 TEXT_PREVIEW = 40  # characters of a free-text answer shown in tables
-NONE_VALUE = "__none__"  # what a multi-select "none of these" may be stored as
-SCALE_KINDS = frozenset(
-    {
-        QuestionKind.CRAVING,
-        QuestionKind.MOOD,
-        QuestionKind.CONFIDENCE,
-        QuestionKind.SLEEP,
-        QuestionKind.SCALE,
-    }
-)
 MISSED = frozenset({CheckinStatus.MISSED, CheckinStatus.EXPIRED})
 URGE_SURFING = "urge_surfing"
 
@@ -143,33 +134,27 @@ class ReviewService:
         self, actor: Actor, reference: str, *, since: date | None = None
     ) -> PatientReview:
         """Check-ins from ``since`` (midnight in the patient's zone; default: 14 days)."""
-        return await self._gather(actor, reference, "checkin.list", since=since)
+        period = Period(since=since) if since else Period(days=DEFAULT_CHECKIN_DAYS)
+        return await self._gather(actor, reference, "checkin.list", period)
 
     async def report(self, actor: Actor, reference: str, *, days: int) -> PatientReview:
         if not 1 <= days <= MAX_REPORT_DAYS:
             raise InvalidInput(f"--days must be 1 to {MAX_REPORT_DAYS}, got {days}")
-        return await self._gather(actor, reference, "patient.report", days=days)
+        return await self._gather(actor, reference, "patient.report", Period(days=days))
 
     async def export(self, actor: Actor, reference: str, *, fmt: str) -> PatientReview:
         """Everything, from the first check-in on; the audit entry names the format."""
-        return await self._gather(actor, reference, "patient.export", detail=f"format={fmt}")
+        return await self._gather(actor, reference, "patient.export", Period(), f"format={fmt}")
 
     async def _gather(
-        self,
-        actor: Actor,
-        reference: str,
-        action: str,
-        *,
-        since: date | None = None,
-        days: int | None = None,
-        detail: str = "",
+        self, actor: Actor, reference: str, action: str, period: Period, detail: str = ""
     ) -> PatientReview:
         now = self._clock.now()
         async with self._uows() as uow:
             patient = await self._access.resolve(uow, actor, reference, action)
             if patient.status is PatientStatus.ERASED:
                 raise Conflict(f"{patient.reference} was erased; their data is gone")
-            start = _start(patient, now, since, days, action)
+            start = period.start(ZoneInfo(patient.timezone), now)
             team = await uow.teams.get(patient.team_id)
             assert team is not None
             plans = await _plans(uow, patient.id)
@@ -179,16 +164,12 @@ class ReviewService:
             escalations = await uow.escalations.find(
                 patient_ids=[patient.id], limit=self._escalation_limit
             )
-            if days is not None:
-                detail = f"days={days}"
-            elif since is not None:
-                detail = f"since={since.isoformat()}"
             await uow.audit.append(
                 actor=actor.audit_name,
                 action=action,
                 at=now,
                 patient_ref=patient.reference,
-                detail=detail,
+                detail=detail or period.detail,
             )
             await uow.commit()
         return PatientReview(
@@ -208,16 +189,25 @@ class ReviewService:
         )
 
 
-def _start(
-    patient: Patient, now: datetime, since: date | None, days: int | None, action: str
-) -> datetime | None:
-    if days is not None:
-        return now - timedelta(days=days)
-    if since is not None:
-        return datetime.combine(since, time(0), ZoneInfo(patient.timezone))
-    if action == "checkin.list":
-        return now - timedelta(days=DEFAULT_CHECKIN_DAYS)
-    return None
+@dataclass(frozen=True)
+class Period:
+    """From a local day, or the last N days, or (neither) from the beginning."""
+
+    since: date | None = None
+    days: int | None = None
+
+    def start(self, zone: ZoneInfo, now: datetime) -> datetime | None:
+        if self.days is not None:
+            return now - timedelta(days=self.days)
+        if self.since is not None:
+            return datetime.combine(self.since, time(0), zone).astimezone(UTC)
+        return None
+
+    @property
+    def detail(self) -> str:
+        if self.days is not None:
+            return f"days={self.days}"
+        return "" if self.since is None else f"since={self.since.isoformat()}"
 
 
 async def _plans(uow: UnitOfWork, patient_id: str) -> tuple[PlanRecord, ...]:

@@ -131,10 +131,22 @@ class Clinic:
 
 
 @pytest.fixture
-async def clinic(sandbox: Sandbox, store: Store) -> AsyncIterator[Clinic]:  # noqa: F811
+def extra_settings() -> dict[str, object]:
+    """Settings a test module adds (override this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture
+async def clinic(
+    sandbox: Sandbox,  # noqa: F811
+    store: Store,
+    extra_settings: dict[str, object],
+) -> AsyncIterator[Clinic]:
     now = datetime.now().astimezone()
     clock = ManualClock(now)
-    settings = load_settings(telegram_token=sandbox.token, telegram_base_url=sandbox.bot_api_url)
+    settings = load_settings(
+        telegram_token=sandbox.token, telegram_base_url=sandbox.bot_api_url, **extra_settings
+    )
     services = build_services(store, settings, clock)
     staff = make_staff(now)
     other = make_staff(now, "nurse.okafor")
