@@ -87,7 +87,7 @@ class WebhookChannel:
                     raise Transient(f"webhook {response.status}")
                 if response.status >= 400:
                     raise Rejected(f"webhook {response.status}")
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             raise Transient(f"webhook: {type(exc).__name__}") from None
 
 
