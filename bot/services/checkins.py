@@ -102,7 +102,7 @@ class CheckinService:
             texts.CHECKIN_INTRO,
             purpose="checkin",
             priority=priority,
-            buttons=[[("Start", buttons.start(checkin.id))]],
+            buttons=[[(texts.CHECKIN_START, buttons.start(checkin.id))]],
             key=f"invite:{checkin.id}",
             ref_kind="checkin",
             ref_id=checkin.id,

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from bot.domain.model import Level, Patient, PatientStatus
 from bot.domain.risk import Finding
 from bot.domain.triage import TriageLevel
-from bot.services import supporter_texts, texts
+from bot.services import texts
 from bot.services.checkins import CheckinService
 from bot.services.escalations import EscalationService
 from bot.services.outgoing import SOS_KEYBOARD, Outgoing
@@ -71,7 +71,7 @@ class ConversationService:
         """Not a patient: a supporter gets their own help; anyone else one neutral line."""
         text = texts.NOT_ENROLLED
         if await self._supporters.is_supporter_chat(uow, chat_id):
-            text = supporter_texts.SUPPORTER_HELP
+            text = texts.Supporters.SUPPORTER_HELP
         elif await uow.staff.by_chat(chat_id) is not None:
             text = texts.STAFF_HELP
         out.add("chat", "-", "sendMessage", {"chat_id": chat_id, "text": text}, purpose="unknown")
@@ -225,7 +225,7 @@ class ConversationService:
         plan = await uow.plans.latest(patient.id)
         consents = await uow.consents.for_patient(patient.id)
         return {
-            "about": "Everything Relapse Companion stores about you.",
+            "about": texts.MYDATA_ABOUT,
             "reference": patient.reference,
             "name": patient.name,
             "time_zone": patient.timezone,

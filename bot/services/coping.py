@@ -53,7 +53,7 @@ class CopingService:
         return [pads[:6], pads[6:]]
 
     def tried_button(self, patient_id: str, coping_id: str) -> Button:
-        return ("I tried this", f"{TRIED}:{self._tag(patient_id, 'tried', coping_id)}")
+        return (texts.COPE_TRIED, f"{TRIED}:{self._tag(patient_id, 'tried', coping_id)}")
 
     async def _commit(self, uow: UnitOfWork, out: Outgoing, update_id: int | None) -> None:
         for message in out.messages:

@@ -45,14 +45,7 @@ TRIGGER_KIND = "pq"  # pq:<kind>
 NOT_HELPING = "pn"  # pn:<tag>
 AWAIT_PREFIX = "suggest:"
 AWAIT_FOR = timedelta(minutes=30)
-KIND_LABELS = {
-    TriggerKind.PERSON: "A person",
-    TriggerKind.PLACE: "A place",
-    TriggerKind.THING: "A thing",
-    TriggerKind.FEELING: "A feeling",
-    TriggerKind.THOUGHT: "A thought",
-    TriggerKind.EVENT: "A time or event",
-}
+KIND_LABELS = {TriggerKind(k): label for k, label in texts.PLAN_TRIGGER_KINDS.items()}
 SEEN = (PatientStatus.ACTIVE, PatientStatus.PAUSED)
 
 
@@ -207,7 +200,7 @@ class PlanChatService:
             out.to_patient(patient.id, texts.PLAN_SUGGESTION_KINDS, purpose="plan", buttons=rows)
         elif kind == "add_trigger":
             rows = [[(label, f"{TRIGGER_KIND}:{k.value}")] for k, label in KIND_LABELS.items()]
-            out.to_patient(patient.id, "What kind of trigger is it?", purpose="plan", buttons=rows)
+            out.to_patient(patient.id, texts.PLAN_TRIGGER_KIND, purpose="plan", buttons=rows)
         elif kind in ("add_coping", "add_person"):
             await self._await(uow, patient, f"{AWAIT_PREFIX}{kind}", out.now)
             out.to_patient(patient.id, texts.PLAN_SUGGESTION_ASK[kind], purpose="plan")
@@ -218,7 +211,7 @@ class PlanChatService:
                 for c in current.plan.coping
             ]
             out.to_patient(
-                patient.id, "Which one isn't helping?", purpose="plan", buttons=rows or None
+                patient.id, texts.PLAN_WHICH_NOT_HELPING, purpose="plan", buttons=rows or None
             )
 
     async def consume(
@@ -239,7 +232,7 @@ class PlanChatService:
         if problems:
             out.to_patient(
                 patient.id,
-                "Sorry, " + "; ".join(problems) + ". /plan to try again.",
+                texts.PLAN_SUGGESTION_PROBLEM.format(problems="; ".join(problems)),
                 purpose="plan",
             )
             return

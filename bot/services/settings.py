@@ -71,11 +71,14 @@ class SettingsService:
 
     def _menu(self, patient: Patient, out: Outgoing) -> None:
         rows: list[list[Button]] = [
-            [(f"Time zone ({patient.timezone})", f"{PREFIX}tz")],
-            [("Check-in times", f"{PREFIX}times"), ("Quiet hours", f"{PREFIX}quiet")],
-            [("Resume check-ins", f"{PREFIX}resume")]
+            [(texts.SETTINGS_ZONE_BUTTON.format(zone=patient.timezone), f"{PREFIX}tz")],
+            [
+                (texts.SETTINGS_TIMES_BUTTON, f"{PREFIX}times"),
+                (texts.SETTINGS_QUIET_BUTTON, f"{PREFIX}quiet"),
+            ],
+            [(texts.SETTINGS_RESUME_BUTTON, f"{PREFIX}resume")]
             if patient.status is PatientStatus.PAUSED
-            else [("Pause check-ins", f"{PREFIX}pause")],
+            else [(texts.SETTINGS_PAUSE_BUTTON, f"{PREFIX}pause")],
         ]
         out.to_patient(patient.id, texts.SETTINGS_MENU, purpose="settings", buttons=rows)
 
@@ -119,9 +122,11 @@ class SettingsService:
                     patient,
                     "tz",
                     out,
-                    "Pick your time zone, or type its name (e.g. Europe/Paris).",
+                    texts.SETTINGS_ASK_ZONE,
                 )
-                out.to_patient(patient.id, "Common choices:", purpose="settings", buttons=rows)
+                out.to_patient(
+                    patient.id, texts.SETTINGS_COMMON_ZONES, purpose="settings", buttons=rows
+                )
             elif action.startswith("tz:"):
                 await self._set_zone(uow, patient, action.removeprefix("tz:"), out)
             elif action == "times":
@@ -130,8 +135,9 @@ class SettingsService:
                     patient,
                     "times",
                     out,
-                    f"Type your check-in times, e.g. 09:00 20:30 (between "
-                    f"{patient.window_start} and {patient.window_end}).",
+                    texts.SETTINGS_ASK_TIMES.format(
+                        start=patient.window_start, end=patient.window_end
+                    ),
                 )
             elif action == "quiet":
                 await self._await(
@@ -139,15 +145,17 @@ class SettingsService:
                     patient,
                     "quiet",
                     out,
-                    "Type quiet hours like 22:00-07:00, or 'off'. No check-ins "
-                    "or reminders come then (SOS always works).",
+                    texts.SETTINGS_ASK_QUIET,
                 )
             elif action == "pause":
                 rows = [
-                    [(f"{d} day{'s' if d > 1 else ''}", f"{PREFIX}pause:{d}") for d in PAUSE_DAYS]
+                    [
+                        (texts.SETTINGS_PAUSE_DAYS.format(days=d), f"{PREFIX}pause:{d}")
+                        for d in PAUSE_DAYS
+                    ]
                 ]
                 out.to_patient(
-                    patient.id, "Pause check-ins for how long?", purpose="settings", buttons=rows
+                    patient.id, texts.SETTINGS_ASK_PAUSE, purpose="settings", buttons=rows
                 )
             elif action.startswith("pause:") and action[6:].isdigit():
                 await self._pause(uow, patient, int(action[6:]), out)
@@ -174,7 +182,7 @@ class SettingsService:
         await uow.audit.append(
             actor="patient", action="settings.timezone", at=out.now, patient_ref=patient.reference
         )
-        out.to_patient(patient.id, f"{texts.SETTINGS_SAVED} Time zone: {zone}.", purpose="settings")
+        out.to_patient(patient.id, texts.SETTINGS_ZONE_SAVED.format(zone=zone), purpose="settings")
 
     async def _pause(self, uow: UnitOfWork, patient: Patient, days: int, out: Outgoing) -> None:
         if days not in PAUSE_DAYS or patient.status is not PatientStatus.ACTIVE:
@@ -221,7 +229,7 @@ class SettingsService:
                 await self._schedules.patient_times(uow, patient, times, out.now)
             except InvalidInput as exc:
                 out.to_patient(
-                    patient.id, f"Not saved: {exc}. /settings to try again.", purpose="settings"
+                    patient.id, texts.SETTINGS_NOT_SAVED.format(problem=exc), purpose="settings"
                 )
                 return
             await uow.audit.append(
@@ -229,7 +237,7 @@ class SettingsService:
             )
             out.to_patient(
                 patient.id,
-                f"{texts.SETTINGS_SAVED} Check-ins at {', '.join(sorted(times))}.",
+                texts.SETTINGS_TIMES_SAVED.format(times=", ".join(sorted(times))),
                 purpose="settings",
             )
         elif what == "quiet":
@@ -241,7 +249,7 @@ class SettingsService:
             else:
                 out.to_patient(
                     patient.id,
-                    "Not saved: type two times like 22:00-07:00, or 'off'. /settings to try again.",
+                    texts.SETTINGS_NOT_SAVED.format(problem=texts.SETTINGS_QUIET_INVALID),
                     purpose="settings",
                 )
                 return

@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import bot.services.supporter_texts as t
 from bot.domain.ids import new_id
 from bot.domain.model import (
     SCOPES,
@@ -26,12 +25,14 @@ from bot.domain.model import (
     Supporter,
     SupporterStatus,
 )
+from bot.services import texts
 from bot.services.access import Actor
 from bot.services.codes import new_secret_code
 from bot.services.outgoing import Button, Outgoing
 from bot.services.patients import PatientAccess
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
+t = texts.Supporters
 PREFIX = "sup:"
 AWAIT_PREFIX = "supporters:"
 AWAIT_FOR = timedelta(minutes=30)

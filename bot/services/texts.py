@@ -7,6 +7,10 @@ back; a slip is information, not failure.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
+from bot.domain.model import SupporterStatus
+
 CONSENT_VERSION = "2026-11"
 
 # --- enrolment and onboarding --------------------------------------------------------
@@ -79,6 +83,7 @@ HELP = (
 
 CHECKIN_INTRO = "Time for a short check-in 🙂 It takes about a minute."
 CHECKIN_REMINDER = "A gentle reminder: your check-in is still open whenever you have a minute."
+CHECKIN_START = "Start"
 CHECKIN_SKIP = "Skip"
 CHECKIN_DONE = "Done"
 CHECKIN_NONE_OF_THESE = "None of these"
@@ -147,6 +152,7 @@ COPE_RESULT_SAME = (
     "Still {after}. That's okay — some waves are long. Want to try something from your "
     "plan, or reach out to someone? /plan, /sos"
 )
+COPE_TRIED = "I tried this"
 COPE_HELPED_QUESTION = "Did that help?"
 COPE_HELPED_YES = "It helped"
 COPE_HELPED_SOME = "A bit"
@@ -173,6 +179,17 @@ PLAN_SUGGESTION_LABELS = {
     "add_person": "A person to call",
     "not_helping": "Something isn't helping",
 }
+PLAN_TRIGGER_KIND = "What kind of trigger is it?"
+PLAN_TRIGGER_KINDS = {
+    "person": "A person",
+    "place": "A place",
+    "thing": "A thing",
+    "feeling": "A feeling",
+    "thought": "A thought",
+    "event": "A time or event",
+}
+PLAN_WHICH_NOT_HELPING = "Which one isn't helping?"
+PLAN_SUGGESTION_PROBLEM = "Sorry, {problems}. /plan to try again."
 PLAN_SUGGESTION_THANKS = "Thanks — your care team will look at this with you."
 PLAN_SUGGESTION_DECIDED = {
     "accepted": "Your care team added your suggestion to your plan.",
@@ -190,8 +207,27 @@ STOP_YES = "Yes, stop"
 STOP_NO = "No, keep going"
 STOPPED = "Done. Take care of yourself. If you want to come back, ask your care team."
 STOP_KEPT = "Good — nothing changed."
+MYDATA_ABOUT = "Everything Relapse Companion stores about you."
 MYDATA_CAPTION = "Everything stored about you, as a JSON file. Keep it somewhere private."
 SETTINGS_MENU = "Settings. What would you like to change?"
+SETTINGS_ZONE_BUTTON = "Time zone ({zone})"
+SETTINGS_TIMES_BUTTON = "Check-in times"
+SETTINGS_QUIET_BUTTON = "Quiet hours"
+SETTINGS_PAUSE_BUTTON = "Pause check-ins"
+SETTINGS_RESUME_BUTTON = "Resume check-ins"
+SETTINGS_ASK_ZONE = "Pick your time zone, or type its name (e.g. Europe/Paris)."
+SETTINGS_COMMON_ZONES = "Common choices:"
+SETTINGS_ASK_TIMES = "Type your check-in times, e.g. 09:00 20:30 (between {start} and {end})."
+SETTINGS_ASK_QUIET = (
+    "Type quiet hours like 22:00-07:00, or 'off'. No check-ins or reminders come then "
+    "(SOS always works)."
+)
+SETTINGS_ASK_PAUSE = "Pause check-ins for how long?"
+SETTINGS_PAUSE_DAYS = "{days} day(s)"
+SETTINGS_ZONE_SAVED = "Saved. Time zone: {zone}."
+SETTINGS_TIMES_SAVED = "Saved. Check-ins at {times}."
+SETTINGS_NOT_SAVED = "Not saved: {problem}. /settings to try again."
+SETTINGS_QUIET_INVALID = "type two times like 22:00-07:00, or 'off'"
 SETTINGS_PAUSED = "Check-ins paused until {until}. Your care team has been told. /settings resumes."
 SETTINGS_SAVED = "Saved."
 
@@ -206,3 +242,89 @@ ALERT_DETAILS_HINT = "Run: clinician escalation show {escalation}"
 ALERT_TAKEN = "\n✅ Acknowledged by {name} at {when} UTC"
 ALERT_RESOLVED = "\n✔ Resolved by {name} at {when} UTC"
 STAFF_UNREACHABLE_PATIENT = "Patient {reference} can no longer be reached on Telegram."
+
+
+class Supporters:
+    """Texts about supporters: to the patient, and the only texts a supporter ever receives.
+
+    What a supporter receives never contains answers, cravings, triggers, plan content,
+    treatment, substance or clinic names: only the templates below.
+    """
+
+    # --- to the patient --------------------------------------------------------------------
+    MENU = "People you chose to support you:"
+    NONE_YET = "Nobody yet. A supporter only gets what you choose, and you can stop it any time."
+    ADD = "➕ Add a supporter"
+    ASK_REACH_OUT = "Ask my supporters to reach out"
+    ASK_NAME = "What do you call this person? (Just a first name or nickname is fine.)"
+    ASK_SCOPES = "What may {name} receive? Tap to choose, then Done."
+    SCOPE_EXPLAINED = (
+        "None of these ever include your answers, cravings, triggers, plan or anything about "
+        "your treatment."
+    )
+    SCOPE_LABELS = MappingProxyType(
+        {
+            "weekly_summary": "Weekly note: how many days I checked in",
+            "reach_out": "My requests to reach out",
+            "crisis_notice": "A notice when I press SOS",
+        }
+    )
+    DONE = "Done"
+    ASK_EXPIRY = "Until when? You can stop it earlier at any time."
+    EXPIRY_LABELS = MappingProxyType({"3m": "3 months", "6m": "6 months", "1y": "1 year"})
+    INVITE_READY = (
+        "Forward this link to {name}. It works once, for 7 days:\n{link}\n\n"
+        "When they accept, I'll ask you to confirm it's really them."
+    )
+    SCOPES_CHANGED = "Saved. {name} now receives only what you chose."
+    CONFIRM_ACCOUNT = (
+        '{name} accepted, from a Telegram account named "{telegram_name}". '
+        "Is this the person you meant?"
+    )
+    CONFIRM_YES = "Yes, that's them"
+    CONFIRM_NO = "No"
+    CONFIRMED = "{name} is now one of your supporters."
+    REVOKED = "Done. {name} no longer receives anything."
+    NO_LONGER = "{name} is no longer receiving updates."
+    EXPIRED = "Your permission for {name} has ended, so they no longer receive updates."
+    REACH_SENT = "I've asked {count} supporter(s) to reach out to you."
+    REACH_NONE = "None of your supporters can receive that request yet. /supporters to set it."
+    STATUS_LABELS = MappingProxyType(
+        {
+            SupporterStatus.DRAFT: "not finished",
+            SupporterStatus.INVITED: "invite sent",
+            SupporterStatus.PENDING: "waiting for you to confirm",
+            SupporterStatus.ACTIVE: "active",
+            SupporterStatus.REVOKED: "stopped",
+            SupporterStatus.EXPIRED: "ended",
+            SupporterStatus.LEFT: "left",
+            SupporterStatus.UNREACHABLE: "not receiving",
+        }
+    )
+
+    # --- to the supporter --------------------------------------------------------------------
+    SUPPORTER_WELCOME = (
+        "Hi. {alias} has asked you to be one of their supporters in a wellbeing companion.\n\n"
+        "You would receive:\n{receive}\n\n"
+        "You will never receive their answers, plans or any health details. {alias} can stop "
+        "this at any time, and you can leave with /stop.\n\n"
+        "Would you like to accept?"
+    )
+    SUPPORTER_SCOPE_TEXT = MappingProxyType(
+        {
+            "weekly_summary": "a short weekly note of how many days they checked in",
+            "reach_out": "a message when they'd like you to reach out",
+            "crisis_notice": "a message when they may need support right away",
+        }
+    )
+    ACCEPT = "Accept"
+    DECLINE = "No thanks"
+    ACCEPTED_WAIT = "Thank you. You'll start receiving updates once they confirm it's you."
+    DECLINED = "No problem — you won't receive anything."
+    NOW_ACTIVE = "You're all set as a supporter. /stop leaves at any time."
+    LINK_GONE = "This link has already been used or has expired."
+    LEFT = "You have left and won't receive any more updates."
+    SUPPORTER_HELP = "You're a supporter. You'll get only the updates you accepted. /stop leaves."
+    REACH_OUT = "{alias} would like you to reach out to them today. A call or message would help."
+    CRISIS_NOTICE = "{alias} may need support right now. Please reach out to them."
+    WEEKLY = "{alias} checked in on {days} of the last 7 days."

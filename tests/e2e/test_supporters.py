@@ -6,8 +6,8 @@ import re
 
 from bot.domain.model import SupporterStatus
 from bot.sandbox.models import SandboxUser
-from bot.services import supporter_texts as t
 from bot.services import texts
+from bot.services.texts import Supporters as t
 from tests.e2e.conftest import PLAN, Clinic
 
 
