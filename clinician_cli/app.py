@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from clinician_cli import checkins, escalations, plans, reports, schedule, supporters
 from clinician_cli.audit import audit_app
 from clinician_cli.context import STATE
 from clinician_cli.keys import keys_app
@@ -41,6 +42,8 @@ app.add_typer(patient_app, name="patient")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 app.command()(outbox)
+for module in (plans, schedule, checkins, reports, escalations, supporters):
+    module.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,541 @@
+"""`clinician plan ...`: templates, validate, publish, edit, read, diff, patient suggestions.
+
+Plan text is health data: it is printed raw (never through Rich markup), and ``plan edit``
+keeps its working copy in a private temporary directory that is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from bot.domain.errors import Conflict
+from bot.domain.model import PatientStatus, PlanVersion
+from bot.plans.diff import format_diff
+from bot.plans.errors import PlanError, PlanInvalid
+from bot.plans.parser import validate_plan
+from bot.plans.templates import (
+    find_placeholders,
+    template_description,
+    template_names,
+    template_text,
+)
+from bot.services.plans import Published
+from bot.services.texts import PLAN_SUGGESTION_DECIDED
+from clinician_cli.context import Session, fail, run
+from clinician_cli.output import JsonOption, emit_json, say, table, when
+
+plan_app = typer.Typer(
+    help="Relapse-prevention plans: write, publish, compare.",
+    no_args_is_help=True,
+)
+
+PatientRef = Annotated[str, typer.Argument(help="Patient reference, e.g. P-0042.")]
+NoteOption = Annotated[
+    str | None, typer.Option(help="Why this version (kept with it; not sent to the patient).")
+]
+EDIT_SOURCE = "plan.yaml"
+START_TEMPLATE = "relapse-prevention"
+ERROR_MARK = "# ERROR "
+ERROR_HINT = (
+    "# ^ Fix these (line numbers count this file), save and close. "
+    "To give up, save it unchanged or empty it."
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `clinician plan ...` to the `clinician` app."""
+    app.add_typer(plan_app, name="plan")
+
+
+def echo(text: str = "", *, err: bool = False) -> None:
+    """Print text exactly as it is (plan YAML is full of [brackets] Rich would eat)."""
+    typer.echo(text, err=err)
+
+
+def read_plan_file(file: str) -> str:
+    try:
+        return Path(file).read_text("utf-8")
+    except FileNotFoundError:
+        raise fail(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise fail(f"{file} is a directory; give the plan's YAML file") from None
+    except PermissionError:
+        raise fail(f"{file}: permission denied (cannot read it)") from None
+    except UnicodeDecodeError:
+        raise fail(f"{file} is not UTF-8 text; save it as UTF-8 and try again") from None
+    except OSError as exc:
+        raise fail(f"{file}: cannot read it ({exc.strerror})") from None
+
+
+def report_errors(source: str, errors: list[PlanError]) -> None:
+    count = "1 problem" if len(errors) == 1 else f"{len(errors)} problems"
+    echo(f"{source} is not a valid plan ({count}):", err=True)
+    for error in errors:
+        echo(f"  {error}", err=True)
+
+
+def warn_placeholders(text: str, source: str) -> None:
+    left = find_placeholders(text, source=source)
+    if left:
+        echo(f"Warning: {len(left)} placeholder(s) still to fill in; the patient would see them:")
+        for problem in left:
+            echo(f"  {problem}")
+
+
+def report_published(published: Published, first: str | None = None) -> None:
+    """The new version number and, word for word, what the patient is told."""
+    patient = published.patient
+    say(f"Published version {published.version.version} of {patient.reference}'s plan.")
+    told = patient.linked and patient.status in (PatientStatus.ACTIVE, PatientStatus.PAUSED)
+    lines = ([first] if first else []) + published.changes
+    if not lines:
+        say("Nothing to tell the patient: no change they would see.")
+    elif told:
+        echo("The patient is told:")
+        for line in lines:
+            echo(f"  • {line}")
+    else:
+        say(
+            f"Not sent: {patient.reference} is {patient.status.value}"
+            + ("" if patient.linked else " and not on Telegram yet")
+            + "; they see the plan with /plan once active."
+        )
+
+
+async def staff_usernames(s: Session) -> dict[str, str]:
+    return {
+        m.id: m.username for m in await s.services.staff.list_staff(s.actor, include_inactive=True)
+    }
+
+
+# --- templates and validation (no database) ------------------------------------------------
+
+
+@plan_app.command("templates")
+def plan_templates(as_json: bool = JsonOption) -> None:
+    """List plan templates to start from.
+
+    Example: clinician plan templates
+    """
+    names = template_names()
+    if as_json:
+        emit_json([{"name": n, "description": template_description(n)} for n in names])
+        return
+    table(None, ["Template", "What it is for"], [(n, template_description(n)) for n in names])
+    say("Print one with: clinician plan template relapse-prevention > plan.yaml")
+
+
+@plan_app.command("template")
+def plan_template(
+    name: Annotated[str, typer.Argument(help="Template name, e.g. relapse-prevention.")],
+) -> None:
+    """Print a template's YAML to fill in with the patient.
+
+    The comments explain each section; <placeholders> mark what is still to fill in.
+
+    Example: clinician plan template relapse-prevention > plan.yaml
+    """
+    if name not in template_names():
+        raise fail(f"no plan template named {name!r}; templates: {', '.join(template_names())}", 3)
+    echo(template_text(name).rstrip("\n"))
+
+
+@plan_app.command("validate")
+def plan_validate(
+    file: Annotated[str, typer.Argument(help="The plan's YAML file.")],
+) -> None:
+    """Check a plan file; list every problem with its line.
+
+    Every problem is listed at once as FILE:LINE:COLUMN (exit 2 if any). Placeholders
+    left from a template are warned about.
+
+    Example: clinician plan validate plan.yaml
+    """
+    text = read_plan_file(file)
+    errors = validate_plan(text, source=file)
+    if errors:
+        report_errors(file, errors)
+        raise typer.Exit(2)
+    echo(f"{file} is a valid plan.")
+    warn_placeholders(text, file)
+
+
+# --- publishing -------------------------------------------------------------------------
+
+
+@plan_app.command("set")
+def plan_set(
+    patient: PatientRef,
+    file: Annotated[str, typer.Argument(help="The plan's YAML file.")],
+    note: NoteOption = None,
+) -> None:
+    """Publish a plan file as the patient's next version.
+
+    Prints the new version number and, word for word, what the patient is told.
+
+    Example: clinician plan set P-0042 plan.yaml --note "added payday trigger"
+    """
+    text = read_plan_file(file)
+    errors = validate_plan(text, source=file)
+    if errors:
+        report_errors(file, errors)
+        raise typer.Exit(2)
+
+    async def body(s: Session) -> None:
+        try:
+            published = await s.services.plans.publish(
+                s.actor, patient, text, note=note, source=file
+            )
+        except PlanInvalid as exc:
+            report_errors(file, exc.errors)
+            raise typer.Exit(2) from None
+        warn_placeholders(text, file)
+        report_published(published)
+
+    run(body)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What ``plan edit`` starts from: the stored text, or a template when there is none."""
+
+    reference: str
+    stored: str | None
+    text: str
+
+
+class Abandoned(Exception):
+    """The clinician gave up editing; the reason says how."""
+
+
+def with_error_header(body: str, errors: list[PlanError]) -> str:
+    """The text re-opened after a failed save: errors on top, located in this very file."""
+    shift = len(errors) + 1
+    lines = [
+        ERROR_MARK + str(replace(e, line=e.line + shift, message=" ".join(e.message.split())))
+        for e in errors
+    ]
+    return "\n".join([*lines, ERROR_HINT, body])
+
+
+def without_error_header(text: str) -> str:
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and (
+        lines[start].startswith(ERROR_MARK) or lines[start].rstrip() == ERROR_HINT
+    ):
+        start += 1
+    return "\n".join(lines[start:])
+
+
+def edit_until_valid(original: str, path: Path, open_editor: Callable[[Path], None]) -> str | None:
+    """Edit until the text validates: the valid text, or None when nothing changed.
+
+    Raises :class:`Abandoned` when the file is emptied, or saved unchanged after errors.
+    """
+    body, shown = original, original
+    while True:
+        path.write_text(shown, "utf-8")
+        open_editor(path)
+        edited = without_error_header(path.read_text("utf-8"))
+        if not edited.strip():
+            raise Abandoned("the file was emptied")
+        if edited.rstrip() == body.rstrip():
+            if shown == original:
+                return None
+            raise Abandoned("the file was saved without changes")
+        errors = validate_plan(edited, source=EDIT_SOURCE)
+        if not errors:
+            return None if edited.rstrip() == original.rstrip() else edited
+        count = "1 problem" if len(errors) == 1 else f"{len(errors)} problems"
+        echo(f"{EDIT_SOURCE} has {count}; re-opening it with them marked at the top.", err=True)
+        body, shown = edited, with_error_header(edited, errors)
+
+
+def editor_command() -> list[str]:
+    chosen = os.environ.get("EDITOR") or os.environ.get("VISUAL") or "vi"
+    return shlex.split(chosen)
+
+
+def run_editor(command: list[str]) -> Callable[[Path], None]:
+    def open_editor(path: Path) -> None:
+        try:
+            finished = subprocess.run([*command, str(path)], check=False)  # noqa: S603 - $EDITOR
+        except OSError:
+            raise fail(
+                f"cannot start the editor {command[0]!r}; set EDITOR, e.g. export EDITOR=nano"
+            ) from None
+        if finished.returncode != 0:
+            raise Abandoned(f"the editor exited with status {finished.returncode}")
+
+    return open_editor
+
+
+def keep_draft(reference: str, text: str) -> Path:
+    """Save an edit that could not be published, readable only by this user."""
+    path = Path(f"{reference}-plan-draft.yaml")
+    number = 1
+    while path.exists():
+        number += 1
+        path = Path(f"{reference}-plan-draft-{number}.yaml")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return path
+
+
+@plan_app.command("edit")
+def plan_edit(
+    patient: PatientRef,
+    note: NoteOption = None,
+    template: Annotated[
+        str, typer.Option(help="Template to start from if the patient has no plan yet.")
+    ] = START_TEMPLATE,
+) -> None:
+    """Edit the plan in $EDITOR; publish it once it is valid.
+
+    Opens the current version (or a template if there is none) in $EDITOR, else
+    $VISUAL, else vi. An invalid save re-opens the file with the problems listed on
+    top. Save it unchanged or empty it to give up: nothing is published unless the
+    plan is valid, and a valid file saved unchanged publishes nothing.
+
+    Example: EDITOR=nano clinician plan edit P-0042 --note "after session 4"
+    """
+
+    async def load(s: Session) -> Draft:
+        found, stored = await s.services.plans.current_text(s.actor, patient)
+        return Draft(
+            found.reference, stored, stored if stored is not None else template_text(template)
+        )
+
+    draft = run(load)
+    workdir = Path(tempfile.mkdtemp(prefix="clinician-plan-"))
+    try:
+        text = edit_until_valid(draft.text, workdir / EDIT_SOURCE, run_editor(editor_command()))
+    except Abandoned as exc:
+        say(f"Abandoned ({exc}): nothing was saved.")
+        raise typer.Exit(1) from None
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if text is None:
+        say(f"No changes: nothing was saved for {draft.reference}.")
+        return
+    edited: str = text
+
+    async def publish(s: Session) -> None:
+        _, stored = await s.services.plans.current_text(s.actor, draft.reference)
+        if stored != draft.stored:
+            kept = keep_draft(draft.reference, edited)
+            raise Conflict(
+                f"someone published a new version of {draft.reference}'s plan while you were "
+                f"editing; nothing was saved. Your text is in {kept}: compare it with "
+                f"`clinician plan show {draft.reference}` and publish with `clinician plan set`"
+            )
+        warn_placeholders(edited, EDIT_SOURCE)
+        report_published(
+            await s.services.plans.publish(
+                s.actor, draft.reference, edited, note=note, source=EDIT_SOURCE
+            )
+        )
+
+    run(publish)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def version_json(v: PlanVersion, authors: dict[str, str]) -> dict[str, Any]:
+    return {
+        "version": v.version,
+        "created_at": v.created_at,
+        "author": None if v.author_id is None else authors.get(v.author_id, v.author_id),
+        "note": v.note,
+    }
+
+
+@plan_app.command("show")
+def plan_show(
+    patient: PatientRef,
+    version: Annotated[
+        int | None, typer.Option(help="An earlier version (default: current).")
+    ] = None,
+    as_json: bool = JsonOption,
+) -> None:
+    """Print the plan's YAML and any reasons it is due for review.
+
+    Example: clinician plan show P-0042 --version 2
+    """
+
+    async def body(s: Session) -> None:
+        view = await s.services.plans.show(s.actor, patient, version)
+        about = version_json(view.version, await staff_usernames(s))
+        if as_json:
+            emit_json(
+                {
+                    "patient": view.patient.reference,
+                    **about,
+                    "review": view.review,
+                    "text": view.version.text,
+                }
+            )
+            return
+        by = f" by {about['author']}" if about["author"] else ""
+        echo(
+            f"{view.patient.reference} plan, version {view.version.version}, published "
+            f"{when(view.version.created_at)} UTC{by}"
+        )
+        if view.version.note:
+            echo(f"Note: {view.version.note}")
+        for reason in view.review:
+            echo(f"Due for review: {reason}")
+        echo("-" * 40)
+        echo(view.version.text.rstrip("\n"))
+
+    run(body)
+
+
+@plan_app.command("history")
+def plan_history(patient: PatientRef, as_json: bool = JsonOption) -> None:
+    """List the plan's versions: when, by whom, and the note.
+
+    Example: clinician plan history P-0042
+    """
+
+    async def body(s: Session) -> None:
+        found, versions = await s.services.plans.history(s.actor, patient)
+        authors = await staff_usernames(s)
+        rows = [version_json(v, authors) for v in versions]
+        if as_json:
+            emit_json(rows)
+            return
+        if not rows:
+            say(
+                f"{found.reference} has no plan yet: clinician plan set {found.reference} plan.yaml"
+            )
+            return
+        table(
+            f"{found.reference} plan versions",
+            ["Version", "Published (UTC)", "By", "Note"],
+            [
+                (r["version"], when(r["created_at"]), r["author"] or "", escape(r["note"] or ""))
+                for r in rows
+            ],
+        )
+
+    run(body)
+
+
+@plan_app.command("diff")
+def plan_diff(
+    patient: PatientRef,
+    old: Annotated[int, typer.Argument(metavar="V1", help="The earlier version.")],
+    new: Annotated[int, typer.Argument(metavar="V2", help="The later version.")],
+) -> None:
+    """What changed between two plan versions.
+
+    Section by section: + added, - removed, ~ changed (with each field).
+
+    Example: clinician plan diff P-0042 1 3
+    """
+
+    async def body(s: Session) -> None:
+        echo(format_diff(await s.services.plans.diff(s.actor, patient, old, new)))
+
+    run(body)
+
+
+# --- the patient's suggestions ----------------------------------------------------------------
+
+SHORT_ID = 8
+
+
+@plan_app.command("suggestions")
+def plan_suggestions(patient: PatientRef, as_json: bool = JsonOption) -> None:
+    """The patient's pending suggestions, with their ids.
+
+    Patients suggest triggers, coping ideas and people from the bot; accept or decline
+    each by its id.
+
+    Example: clinician plan suggestions P-0042
+    """
+
+    async def body(s: Session) -> None:
+        found, pending = await s.services.plans.suggestions(s.actor, patient)
+        rows: list[dict[str, Any]] = [
+            {
+                "id": suggestion.id[:SHORT_ID],
+                "kind": suggestion.kind,
+                "description": description,
+                "created_at": suggestion.created_at,
+            }
+            for suggestion, description in pending
+        ]
+        if as_json:
+            emit_json(rows)
+            return
+        if not rows:
+            say(f"No pending suggestions from {found.reference}.")
+            return
+        table(
+            f"{found.reference} suggestions",
+            ["Id", "Received (UTC)", "Suggestion"],
+            [(r["id"], when(r["created_at"]), escape(r["description"])) for r in rows],
+        )
+        say(f"Accept with: clinician plan accept {found.reference} ID")
+        say(f'Decline with: clinician plan decline {found.reference} ID --note "why"')
+
+    run(body)
+
+
+SuggestionId = Annotated[
+    str, typer.Argument(metavar="SUGGESTION", help="Its id from `clinician plan suggestions`.")
+]
+
+
+@plan_app.command("accept")
+def plan_accept(patient: PatientRef, suggestion: SuggestionId, note: NoteOption = None) -> None:
+    """Add the patient's suggestion to their plan as a new version.
+
+    Example: clinician plan accept P-0042 3f9a0c1d
+    """
+
+    async def body(s: Session) -> None:
+        published = await s.services.plans.accept(s.actor, patient, suggestion, note)
+        say(f"Accepted suggestion {escape(suggestion)}.")
+        report_published(published, PLAN_SUGGESTION_DECIDED["accepted"])
+
+    run(body)
+
+
+@plan_app.command("decline")
+def plan_decline(
+    patient: PatientRef,
+    suggestion: SuggestionId,
+    note: Annotated[str, typer.Option(help="Why, in words for the patient: they are sent it.")],
+) -> None:
+    """Decline a suggestion; your note is sent to the patient.
+
+    Say why kindly: the patient reads the note.
+
+    Example: clinician plan decline P-0042 3f9a0c1d --note "Let's talk about it on Monday."
+    """
+
+    async def body(s: Session) -> None:
+        await s.services.plans.decline(s.actor, patient, suggestion, note)
+        say(f"Declined suggestion {escape(suggestion)}.")
+        echo(
+            "Sent to the patient: " + PLAN_SUGGESTION_DECIDED["declined"].format(note=note.strip())
+        )
+
+    run(body)
