@@ -22,6 +22,7 @@ from bot.services.plan_chat import PlanChatService
 from bot.services.planbook import PlanBook
 from bot.services.plans import PlanService
 from bot.services.ports import Clock
+from bot.services.reviews import ReviewService
 from bot.services.safety import SafetyService
 from bot.services.schedules import ScheduleService
 from bot.services.settings import SettingsService
@@ -92,6 +93,7 @@ class Services:
     supporters: SupporterService
     conversation: ConversationService
     ticks: TickService
+    reviews: ReviewService
 
     @property
     def settings_service(self) -> SettingsService:
@@ -161,6 +163,7 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
         settings_chat=settings_chat,
         supporters=supporters,
         conversation=conversation,
+        reviews=ReviewService(uows, clock),
         ticks=TickService(
             uows,
             clock,

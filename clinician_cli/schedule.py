@@ -75,8 +75,7 @@ def schedule_set(
     """
 
     async def body(s: Session) -> None:
-        rows = await s.services.schedules.set(s.actor, patient, at or [], days)
-        found, _ = await s.services.schedules.show(s.actor, patient)
+        found, rows = await s.services.schedules.set(s.actor, patient, at or [], days)
         times = " and ".join(r.local_time for r in rows)
         on_days = describe_days(rows[0].days)
         say(f"{found.reference} check-ins: {times}, {on_days} ({found.timezone}).")

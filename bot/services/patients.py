@@ -17,6 +17,7 @@ from bot.domain.model import (
     PatientStatus,
     PlanVersion,
     Schedule,
+    SupporterStatus,
 )
 from bot.domain.zones import check_zone
 from bot.services.access import Actor, refuse
@@ -184,7 +185,13 @@ class PatientService:
                 schedules=await uow.schedules.for_patient(patient.id),
                 last_checkin=recent[-1] if recent else None,
                 open_escalations=escalations,
-                supporters=0,
+                supporters=sum(
+                    1
+                    for s in await uow.supporters.for_patient(patient.id)
+                    if s.status is SupporterStatus.ACTIVE
+                )
+                if patient.name is not None
+                else 0,
             )
             await self._audit(uow, actor, "patient.show", patient)
             await uow.commit()

@@ -28,6 +28,13 @@ from bot.services.schedules import ScheduleService
 MAX_NOTE = 500
 
 
+class Unchecked:
+    """The default of ``expected_version``: publish whatever the current version is."""
+
+
+UNCHECKED = Unchecked()
+
+
 @dataclass(frozen=True)
 class PlanView:
     patient: Patient
@@ -67,15 +74,34 @@ class PlanService:
         return patient
 
     async def publish(
-        self, actor: Actor, reference: str, text: str, *, note: str | None, source: str
+        self,
+        actor: Actor,
+        reference: str,
+        text: str,
+        *,
+        note: str | None,
+        source: str,
+        expected_version: int | None | Unchecked = UNCHECKED,
     ) -> Published:
-        """Validate and store the next version; tell the patient in plain words."""
+        """Validate and store the next version; tell the patient in plain words.
+
+        ``expected_version`` (the version the edit started from; None for "no plan yet")
+        refuses to publish over a version someone else published meanwhile.
+        """
         plan = parse_plan(text, source=source)  # raises PlanInvalid with every error
         if note is not None and len(note) > MAX_NOTE:
             raise InvalidInput(f"--note is {len(note)} characters; at most {MAX_NOTE}")
         now = self._clock.now()
         async with self._uows() as uow:
             patient = await self._patient(uow, actor, reference, "plan.set")
+            if not isinstance(expected_version, Unchecked):
+                latest = await uow.plans.latest(patient.id)
+                current = None if latest is None else latest.version
+                if current != expected_version:
+                    raise Conflict(
+                        f"version {current} of {patient.reference}'s plan was published while "
+                        f"you were editing version {expected_version}; nothing was saved"
+                    )
             return await self._publish(uow, actor, patient, text, plan, note, now)
 
     async def _publish(
@@ -239,6 +265,20 @@ class PlanService:
             )
             await uow.commit()
             return diff_plans(parse_plan(first.text), parse_plan(second.text))
+
+    async def current(self, actor: Actor, reference: str) -> tuple[Patient, PlanVersion | None]:
+        """The current version with its text, for editing (audited)."""
+        async with self._uows() as uow:
+            patient = await self._patient(uow, actor, reference, "plan.edit")
+            stored = await uow.plans.latest(patient.id)
+            await uow.audit.append(
+                actor=actor.audit_name,
+                action="plan.read_for_edit",
+                at=self._clock.now(),
+                patient_ref=patient.reference,
+            )
+            await uow.commit()
+            return patient, stored
 
     async def current_text(self, actor: Actor, reference: str) -> tuple[Patient, str | None]:
         async with self._uows() as uow:

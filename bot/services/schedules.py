@@ -81,7 +81,7 @@ class ScheduleService:
 
     async def set(
         self, actor: Actor, reference: str, times: list[str], days: str
-    ) -> list[Schedule]:
+    ) -> tuple[Patient, list[Schedule]]:
         """``clinician schedule set``: replaces the patient's regular check-in times."""
         checked = self._check_times(times)
         now = self._clock.now()
@@ -99,7 +99,7 @@ class ScheduleService:
                 detail=f"times={','.join(checked)} days={rows[0].days}",
             )
             await uow.commit()
-            return rows
+            return patient, rows
 
     async def show(self, actor: Actor, reference: str) -> tuple[Patient, list[Schedule]]:
         async with self._uows() as uow:

@@ -291,6 +291,21 @@ class CheckinRepository:
         )
         await self._session.flush()
 
+    async def risk_reasons_for_patient(
+        self, patient_id: str, since: datetime | None = None
+    ) -> dict[str, list[str]]:
+        """Risk reasons of every check-in of a patient, by check-in id, in one query."""
+        query = select(CheckinRow.id, CheckinRow.risk_enc).where(
+            CheckinRow.patient_id == patient_id, CheckinRow.risk_enc.is_not(None)
+        )
+        if since is not None:
+            query = query.where(CheckinRow.due_at >= since)
+        out: dict[str, list[str]] = {}
+        for checkin_id, blob in await self._session.execute(query):
+            value = await self._vault.open_json("checkins", "risk", checkin_id, patient_id, blob)
+            out[checkin_id] = [str(v) for v in value or []]
+        return out
+
     async def risk_reasons(self, checkin: Checkin) -> list[str]:
         row = await self._session.get(CheckinRow, checkin.id)
         if row is None or row.risk_enc is None:

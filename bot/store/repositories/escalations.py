@@ -120,8 +120,11 @@ class EscalationRepository:
         patient_ids: Collection[str] | None = None,
         statuses: Collection[EscalationStatus] | None = None,
         limit: int = 200,
+        since: datetime | None = None,
     ) -> list[Escalation]:
         query = select(EscalationRow).order_by(EscalationRow.created_at.desc()).limit(limit)
+        if since is not None:
+            query = query.where(EscalationRow.created_at >= since)
         if patient_ids is not None:
             query = query.where(EscalationRow.patient_id.in_(list(patient_ids)))
         if statuses is not None:

@@ -72,14 +72,14 @@ class PlanRepository:
         )
         return None if row is None else await self._version(row)
 
-    async def history(self, patient_id: str) -> list[PlanVersion]:
-        """All versions, oldest first, without the plan text."""
+    async def history(self, patient_id: str, *, with_text: bool = False) -> list[PlanVersion]:
+        """All versions, oldest first; the plan text only when asked for."""
         rows = await self._session.scalars(
             select(PlanVersionRow)
             .where(PlanVersionRow.patient_id == patient_id)
             .order_by(PlanVersionRow.version)
         )
-        return [await self._version(r, with_text=False) for r in rows]
+        return [await self._version(r, with_text=with_text) for r in rows]
 
     # --- suggestions ----------------------------------------------------------------
     async def _suggestion(self, row: PlanSuggestionRow) -> PlanSuggestion:
