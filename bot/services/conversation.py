@@ -87,6 +87,8 @@ class ConversationService:
                 return
             level = await self._safety.triage_text(uow, patient, text, out, source="message")
             patient = await uow.patients.get(patient.id) or patient
+            patient = replace(patient, last_interaction_at=now, updated_at=now)
+            await uow.patients.update(patient)  # first, so later changes build on it
             handled = level is not TriageLevel.NONE
             if patient.status is PatientStatus.ONBOARDING:
                 if not handled:
@@ -110,7 +112,6 @@ class ConversationService:
                     handled = True
             if not handled:
                 out.to_patient(patient.id, texts.UNREADABLE, purpose="help")
-            await uow.patients.update(replace(patient, last_interaction_at=now, updated_at=now))
             await self._commit(uow, out, update_id)
 
     async def help(self, chat_id: int, update_id: int) -> None:

@@ -71,6 +71,8 @@ class Clinic:
     admin: Actor
 
     async def settle(self) -> None:
+        """Let the bot do everything pending; a second passes, as between real taps."""
+        self.clock.advance(timedelta(seconds=1))
         await self.runtime.settle()
 
     async def enrol(

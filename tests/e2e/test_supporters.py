@@ -94,12 +94,13 @@ async def test_revocation_between_enqueue_and_send_stops_the_message(clinic: Cli
 
 async def test_a_supporter_receives_nothing_of_the_patients_health_data(clinic: Clinic) -> None:
     _, avery, sam = await active_supporter(clinic, ["reach_out", "crisis_notice", "weekly_summary"])
+    clinic.advance(days=1)  # a check-in the day after, then the first weekly note
     await clinic.say(avery, "/checkin")
     for label in ("9", "4", "Payday evenings", "Done", "Yes", "2"):
         await clinic.press(avery, label)
     await clinic.say(avery, texts.SOS_BUTTON)
     await clinic.press(avery, texts.SOS_NOTIFY_YES)
-    clinic.advance(days=7)
+    clinic.advance(days=6)
     await clinic.runtime.tick()
     seen = " ".join(m.text or "" for m in await clinic.messages(sam)).lower()
     assert "checked in on 1 of the last 7 days" in seen

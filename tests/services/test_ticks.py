@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,8 +19,13 @@ async def active_patient(world: World, tz: str = NY, chat_id: int = 700001) -> P
     async with world.services.store.uow() as uow:
         stored = await uow.patients.get(patient.id)
         assert stored is not None
-        active = replace(stored, status=PatientStatus.ACTIVE, chat_id=chat_id,
-                         consented_at=world.clock.now(), last_interaction_at=world.clock.now())
+        active = replace(
+            stored,
+            status=PatientStatus.ACTIVE,
+            chat_id=chat_id,
+            consented_at=world.clock.now(),
+            last_interaction_at=world.clock.now(),
+        )
         await uow.patients.update(active)
         await uow.commit()
     return active
@@ -58,8 +63,9 @@ async def test_a_double_tick_never_doubles_a_checkin(world: World) -> None:
     # a second worker that read the same due row before it advanced
     async with world.services.store.uow() as uow:
         (schedule,) = await uow.schedules.for_patient(patient.id)
-        await uow.schedules.set_next_due(schedule.id, datetime(2026, 3, 2, 14, 0, tzinfo=UTC),
-                                         world.clock.now())
+        await uow.schedules.set_next_due(
+            schedule.id, datetime(2026, 3, 2, 14, 0, tzinfo=UTC), world.clock.now()
+        )
         await uow.commit()
     await world.services.ticks.materialise_due()
     assert len(await checkins(world, patient)) == 1
@@ -78,8 +84,7 @@ async def test_after_short_downtime_a_checkin_is_sent_late(world: World) -> None
 async def test_after_long_downtime_old_checkins_are_missed_not_flooded(world: World) -> None:
     at(world, "2026-03-02T13:00:00+00:00")
     patient = await active_patient(world)
-    await world.services.schedules.set(world.clinician, patient.reference, ["09:00", "20:30"],
-                                       "*")
+    await world.services.schedules.set(world.clinician, patient.reference, ["09:00", "20:30"], "*")
     at(world, "2026-03-05T14:30:00+00:00")  # three days down; 09:00 today is 30 min late
     report = await world.services.ticks.materialise_due()
     statuses = [s for _, s in await checkins(world, patient)]
@@ -94,8 +99,9 @@ async def test_one_reminder_then_expiry_counts_as_missed(world: World) -> None:
     patient = await active_patient(world)
     checkin = await world.services.checkins.now_for(world.clinician, patient.reference)
     async with world.services.store.uow() as uow:
-        await uow.checkins.update(replace(checkin, status=CheckinStatus.SENT,
-                                          sent_at=world.clock.now()))
+        await uow.checkins.update(
+            replace(checkin, status=CheckinStatus.SENT, sent_at=world.clock.now())
+        )
         await uow.commit()
     world.tick(minutes=59)
     assert await world.services.ticks.remind_and_expire() == (0, 0)
