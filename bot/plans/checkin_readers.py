@@ -264,7 +264,7 @@ THRESHOLDS: dict[str, tuple[int, int]] = {
 def read_escalation(
     reader: Reader, node: Node, path: Path, refs: list[Reference]
 ) -> EscalationOverrides:
-    allowed = (*THRESHOLDS, "any_use", "warning_signs", "levels")
+    allowed = (*THRESHOLDS, "any_use", "warning_signs", "levels", "tell_patient")
     keys = reader.mapping(node, path, allowed=allowed, expected="a mapping of thresholds")
     if keys is None:
         return EscalationOverrides()
@@ -273,6 +273,7 @@ def read_escalation(
         if name in keys:
             numbers[name] = reader.threshold(keys[name][1], (*path, name), low, high)
     any_use = value_of(keys, "any_use", lambda n: reader.boolean(n, (*path, "any_use")))
+    tell = value_of(keys, "tell_patient", lambda n: reader.boolean(n, (*path, "tell_patient")))
     signs: tuple[str, ...] = ()
     if "warning_signs" in keys:
         signs = read_refs(
@@ -305,4 +306,5 @@ def read_escalation(
         silence_days=numbers.get("silence_days"),
         warning_signs=signs,
         levels=tuple(levels),
+        tell_patient=tell,
     )

@@ -177,6 +177,7 @@ class EscalationOverrides:
     silence_days: int | Off | None = None
     warning_signs: tuple[str, ...] = ()  # ids that always escalate, besides escalate: true
     levels: tuple[tuple[str, Level], ...] = ()  # rule key -> level it produces
+    tell_patient: bool | None = None  # tell the patient their care team was alerted
 
 
 @dataclass(frozen=True)

@@ -518,7 +518,8 @@ class CheckinService:
                     steps.append(plan.after_a_slip.message)
                 steps.extend(f"{i}. {s}" for i, s in enumerate(plan.after_a_slip.steps, 1))
             body = "\n".join(steps) if steps else texts.AFTER_SLIP_DEFAULT
-            tell = "\n\n" + texts.CARE_TEAM_TOLD if escalated else ""
+            told = escalated and plan.escalation.tell_patient is not False
+            tell = "\n\n" + texts.CARE_TEAM_TOLD if told else ""
             out.to_patient(
                 patient.id,
                 f"{texts.AFTER_SLIP_INTRO}\n\n{body}{tell}",

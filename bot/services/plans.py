@@ -81,7 +81,7 @@ class PlanService:
         *,
         note: str | None,
         source: str,
-        expected_version: int | None | Unchecked = UNCHECKED,
+        expected_version: int | Unchecked | None = UNCHECKED,
     ) -> Published:
         """Validate and store the next version; tell the patient in plain words.
 

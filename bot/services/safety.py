@@ -88,9 +88,10 @@ class SafetyService:
             key="crisis",
         )
         await self._escalations.raise_findings(uow, patient, findings, out, source=source)
+        tell = current.plan.escalation.tell_patient is not False
         out.to_patient(
             patient.id,
-            texts.SOS_TEAM_TOLD,
+            texts.SOS_TEAM_TOLD if tell else texts.SOS_KEYBOARD_HINT,
             purpose="crisis",
             priority=Priority.CRISIS,
             reply_keyboard=SOS_KEYBOARD,

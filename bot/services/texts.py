@@ -116,7 +116,7 @@ AFTER_SLIP_DEFAULT = (
     "Then: reach out to someone on your list, and think about what led up to it — that "
     "helps you and your care team adjust the plan."
 )
-CARE_TEAM_TOLD = "Your care team has been let know and will be in touch during working hours."
+CARE_TEAM_TOLD = "Your care team has been told and will be in touch during working hours."
 
 # --- SOS and crisis ------------------------------------------------------------------
 
@@ -128,6 +128,7 @@ SOS_NOTIFY_YES = "Yes, ask them"
 SOS_NOTIFIED = "I've asked {count} of your supporters to reach out."
 SOS_NO_SUPPORTERS = "You haven't added supporters who can be asked. /supporters adds one."
 SOS_TEAM_TOLD = "Your care team has been alerted. They respond during working hours."
+SOS_KEYBOARD_HINT = "The SOS button stays here whenever you need it."
 CRISIS_TEXT_RESPONSE = "What you wrote worries me, and I want you to be safe. Please reach out now:"
 CONCERN_TEXT_RESPONSE = (
     "Thank you for telling me. That sounds really hard. Your care team will see this during "

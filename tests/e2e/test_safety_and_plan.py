@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.model import Level, PatientStatus
 from bot.services import texts
-from tests.e2e.conftest import Clinic
+from tests.e2e.conftest import PLAN, Clinic
 
 
 async def escalations(clinic: Clinic, patient_id: str) -> list[tuple[str, Level]]:
@@ -147,3 +147,14 @@ async def test_blocking_marks_unreachable_and_unblocking_restores(clinic: Clinic
     async with clinic.services.store.uow() as uow:
         restored = await uow.patients.get(patient.id)
     assert restored is not None and restored.reachable
+
+
+async def test_a_plan_can_ask_not_to_tell_the_patient_the_team_was_alerted(
+    clinic: Clinic,
+) -> None:
+    patient, user = await clinic.onboard(plan=PLAN + "escalation:\n  tell_patient: false\n")
+    await clinic.say(user, "/sos")
+    seen = await clinic.texts(user)
+    assert texts.SOS_TEAM_TOLD not in seen
+    assert any("988" in t for t in seen)
+    assert await escalations(clinic, patient.id) == [("sos", Level.CRISIS)]
