@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.domain.errors import Conflict, InvalidInput, NotFound
 from bot.domain.ids import new_id
 from bot.domain.model import CareTeam, EnrolmentCode, Role, Staff
+from bot.domain.policy import WEEKDAYS, AlertPolicy
+from bot.domain.schedule import parse_days, parse_local_time
+from bot.domain.zones import check_zone
 from bot.services.access import Actor, require_admin
 from bot.services.codes import new_secret_code
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -202,3 +205,60 @@ class StaffService:
             )
             await uow.commit()
             return member.position + 1
+
+    # --- alert policy ---------------------------------------------------------------
+    async def alert_policy(self, team_name: str, default_timezone: str) -> AlertPolicy:
+        async with self._uows() as uow:
+            team = await self.team(uow, team_name)
+            return AlertPolicy.from_json(await uow.teams.policy(team.id), default_timezone)
+
+    async def set_alert_policy(
+        self,
+        actor: Actor,
+        team_name: str,
+        default_timezone: str,
+        *,
+        crisis_minutes: int | None = None,
+        urgent_minutes: int | None = None,
+        business_days: str | None = None,
+        business_hours: str | None = None,
+        timezone: str | None = None,
+    ) -> AlertPolicy:
+        """Change how a team is alerted: deadlines per level, staffed hours, their zone."""
+        require_admin(actor, "change a care team's alert policy")
+        async with self._uows() as uow:
+            team = await self.team(uow, team_name)
+            policy = AlertPolicy.from_json(await uow.teams.policy(team.id), default_timezone)
+            changes: dict[str, object] = {}
+            for name, value, low, high in (
+                ("crisis_minutes", crisis_minutes, 1, 60),
+                ("urgent_minutes", urgent_minutes, 5, 24 * 60),
+            ):
+                if value is not None:
+                    if not low <= value <= high:
+                        raise InvalidInput(f"--{name.replace('_', '-')} must be {low} to {high}")
+                    changes[name] = value
+            if business_days is not None:
+                changes["business_days"] = tuple(
+                    sorted(parse_days(business_days), key=WEEKDAYS.index)
+                )
+            if business_hours is not None:
+                start, sep, end = business_hours.partition("-")
+                if not sep:
+                    raise InvalidInput("--business-hours looks like 09:00-17:00")
+                first, last = parse_local_time(start), parse_local_time(end)
+                if first >= last:
+                    raise InvalidInput("--business-hours must start before it ends")
+                changes["business_start"], changes["business_end"] = first, last
+            if timezone is not None:
+                changes["timezone"] = check_zone(timezone)
+            policy = replace(policy, **changes)  # type: ignore[arg-type]
+            await uow.teams.set_policy(team.id, policy.to_json())
+            await uow.audit.append(
+                actor=actor.audit_name,
+                action="team.policy",
+                at=self._clock.now(),
+                detail=f"team={team.name} " + " ".join(sorted(changes)),
+            )
+            await uow.commit()
+            return policy
