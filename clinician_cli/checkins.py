@@ -6,19 +6,13 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from bot.domain.errors import InvalidInput
-from bot.services.reviews import CheckinView, PatientReview, ReviewService
+from bot.services.reviews import CheckinView, PatientReview
 from clinician_cli.context import Session, run
-from clinician_cli.output import JsonOption, console, emit_json, say
+from clinician_cli.output import JsonOption, emit_json, say, table
 
 LOCAL_FORMAT = "%Y-%m-%d %H:%M"
-
-
-def reviews(s: Session) -> ReviewService:
-    """The read model, built from the session's store and clock (see the module report)."""
-    return ReviewService(s.services.store.uow, s.services.clock)
 
 
 def parse_day(text: str | None, option: str) -> date | None:
@@ -72,28 +66,28 @@ def print_checkins(review: PatientReview) -> None:
         since = "" if review.since is None else f" since {review.local(review.since):%Y-%m-%d}"
         say(f"No check-ins for {ref}{since}.")
         return
-    grid = Table(
-        title=f"{ref} check-ins (times in {review.patient.timezone})",
-        title_justify="left",
-        show_lines=True,
-    )
-    grid.add_column("When", no_wrap=True)
-    grid.add_column("Status", overflow="fold")
-    grid.add_column("Answers", overflow="fold")
-    grid.add_column("Risk", overflow="fold")
+    rows = []
     for view in review.checkins:
         c = view.checkin
         status = c.status.value.replace("_", " ")
         if c.origin != "scheduled":
             status += f"\n({c.origin.replace('_', ' ')})"
         risk = "\n".join([c.risk_level or "", *view.risk_reasons]).strip()
-        grid.add_row(
-            review.local(c.due_at).strftime(LOCAL_FORMAT),
-            status,
-            "\n".join(a.text for a in view.answers),
-            risk,
+        rows.append(
+            (
+                review.local(c.due_at).strftime(LOCAL_FORMAT),
+                status,
+                "\n".join(a.text for a in view.answers),
+                risk,
+            )
         )
-    console.print(grid)
+    table(
+        f"{ref} check-ins (times in {review.patient.timezone})",
+        ["When", "Status", "Answers", "Risk"],
+        rows,
+        show_lines=True,
+        no_wrap=["When"],
+    )
     done = sum(1 for v in review.checkins if v.checkin.status.value == "completed")
     say(f"{done} of {len(review.checkins)} completed.")
 
@@ -112,7 +106,9 @@ def checkins(
     """
 
     async def body(s: Session) -> None:
-        review = await reviews(s).checkins(s.actor, patient, since=parse_day(since, "--since"))
+        review = await s.services.reviews.checkins(
+            s.actor, patient, since=parse_day(since, "--since")
+        )
         if as_json:
             emit_json(checkins_json(review))
         else:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from bot.domain.model import Escalation
 from bot.services.escalations import EscalationDetail
@@ -124,14 +123,14 @@ def escalation_show(reference: EscalationRef, as_json: bool = JsonOption) -> Non
             f"patient {detail.patient.reference}  raised {when(e.created_at)} UTC"
         )
         if shown["acknowledged_by"]:
-            say(f"Acknowledged by {escape(shown['acknowledged_by'])} {when(e.acknowledged_at)} UTC")
+            say(f"Acknowledged by {shown['acknowledged_by']} {when(e.acknowledged_at)} UTC")
         if shown["resolved_by"]:
-            say(f"Resolved by {escape(shown['resolved_by'])} {when(e.resolved_at)} UTC")
+            say(f"Resolved by {shown['resolved_by']} {when(e.resolved_at)} UTC")
         if e.resolution:
-            say(f"Resolution: {escape(e.resolution)}")
+            say(f"Resolution: {e.resolution}")
         say("Reasons:")
         for reason in e.reasons:
-            say(f"  • {escape(reason)}")
+            say(f"  • {reason}")
         table(
             "Timeline",
             ["When (UTC)", "What", "Who", "Via", "Detail"],
@@ -139,9 +138,9 @@ def escalation_show(reference: EscalationRef, as_json: bool = JsonOption) -> Non
                 (
                     when(ev["at"]),
                     ev["kind"],
-                    escape(ev["staff"] or ""),
-                    ev["channel"] or "",
-                    escape(ev["detail"] or ""),
+                    ev["staff"],
+                    ev["channel"],
+                    ev["detail"],
                 )
                 for ev in shown["events"]
             ],

@@ -6,18 +6,12 @@ keeps its working copy in a private temporary directory that is removed afterwar
 
 from __future__ import annotations
 
-import os
-import shlex
 import shutil
-import subprocess
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from bot.domain.errors import Conflict
 from bot.domain.model import PatientStatus, PlanVersion
@@ -33,7 +27,16 @@ from bot.plans.templates import (
 from bot.services.plans import Published
 from bot.services.texts import PLAN_SUGGESTION_DECIDED
 from clinician_cli.context import Session, fail, run
-from clinician_cli.output import JsonOption, emit_json, say, table, when
+from clinician_cli.output import JsonOption, echo, emit_json, say, table, when
+from clinician_cli.plan_editing import (
+    EDIT_SOURCE,
+    Abandoned,
+    Draft,
+    edit_until_valid,
+    editor_command,
+    keep_draft,
+    run_editor,
+)
 
 plan_app = typer.Typer(
     help="Relapse-prevention plans: write, publish, compare.",
@@ -44,23 +47,12 @@ PatientRef = Annotated[str, typer.Argument(help="Patient reference, e.g. P-0042.
 NoteOption = Annotated[
     str | None, typer.Option(help="Why this version (kept with it; not sent to the patient).")
 ]
-EDIT_SOURCE = "plan.yaml"
 START_TEMPLATE = "relapse-prevention"
-ERROR_MARK = "# ERROR "
-ERROR_HINT = (
-    "# ^ Fix these (line numbers count this file), save and close. "
-    "To give up, save it unchanged or empty it."
-)
 
 
 def register(app: typer.Typer) -> None:
     """Add `clinician plan ...` to the `clinician` app."""
     app.add_typer(plan_app, name="plan")
-
-
-def echo(text: str = "", *, err: bool = False) -> None:
-    """Print text exactly as it is (plan YAML is full of [brackets] Rich would eat)."""
-    typer.echo(text, err=err)
 
 
 def read_plan_file(file: str) -> str:
@@ -206,95 +198,6 @@ def plan_set(
     run(body)
 
 
-@dataclass(frozen=True)
-class Draft:
-    """What ``plan edit`` starts from: the stored text, or a template when there is none."""
-
-    reference: str
-    stored: str | None
-    text: str
-
-
-class Abandoned(Exception):
-    """The clinician gave up editing; the reason says how."""
-
-
-def with_error_header(body: str, errors: list[PlanError]) -> str:
-    """The text re-opened after a failed save: errors on top, located in this very file."""
-    shift = len(errors) + 1
-    lines = [
-        ERROR_MARK + str(replace(e, line=e.line + shift, message=" ".join(e.message.split())))
-        for e in errors
-    ]
-    return "\n".join([*lines, ERROR_HINT, body])
-
-
-def without_error_header(text: str) -> str:
-    lines = text.split("\n")
-    start = 0
-    while start < len(lines) and (
-        lines[start].startswith(ERROR_MARK) or lines[start].rstrip() == ERROR_HINT
-    ):
-        start += 1
-    return "\n".join(lines[start:])
-
-
-def edit_until_valid(original: str, path: Path, open_editor: Callable[[Path], None]) -> str | None:
-    """Edit until the text validates: the valid text, or None when nothing changed.
-
-    Raises :class:`Abandoned` when the file is emptied, or saved unchanged after errors.
-    """
-    body, shown = original, original
-    while True:
-        path.write_text(shown, "utf-8")
-        open_editor(path)
-        edited = without_error_header(path.read_text("utf-8"))
-        if not edited.strip():
-            raise Abandoned("the file was emptied")
-        if edited.rstrip() == body.rstrip():
-            if shown == original:
-                return None
-            raise Abandoned("the file was saved without changes")
-        errors = validate_plan(edited, source=EDIT_SOURCE)
-        if not errors:
-            return None if edited.rstrip() == original.rstrip() else edited
-        count = "1 problem" if len(errors) == 1 else f"{len(errors)} problems"
-        echo(f"{EDIT_SOURCE} has {count}; re-opening it with them marked at the top.", err=True)
-        body, shown = edited, with_error_header(edited, errors)
-
-
-def editor_command() -> list[str]:
-    chosen = os.environ.get("EDITOR") or os.environ.get("VISUAL") or "vi"
-    return shlex.split(chosen)
-
-
-def run_editor(command: list[str]) -> Callable[[Path], None]:
-    def open_editor(path: Path) -> None:
-        try:
-            finished = subprocess.run([*command, str(path)], check=False)  # noqa: S603 - $EDITOR
-        except OSError:
-            raise fail(
-                f"cannot start the editor {command[0]!r}; set EDITOR, e.g. export EDITOR=nano"
-            ) from None
-        if finished.returncode != 0:
-            raise Abandoned(f"the editor exited with status {finished.returncode}")
-
-    return open_editor
-
-
-def keep_draft(reference: str, text: str) -> Path:
-    """Save an edit that could not be published, readable only by this user."""
-    path = Path(f"{reference}-plan-draft.yaml")
-    number = 1
-    while path.exists():
-        number += 1
-        path = Path(f"{reference}-plan-draft-{number}.yaml")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    return path
-
-
 @plan_app.command("edit")
 def plan_edit(
     patient: PatientRef,
@@ -314,10 +217,10 @@ def plan_edit(
     """
 
     async def load(s: Session) -> Draft:
-        found, stored = await s.services.plans.current_text(s.actor, patient)
-        return Draft(
-            found.reference, stored, stored if stored is not None else template_text(template)
-        )
+        found, stored = await s.services.plans.current(s.actor, patient)
+        if stored is None:
+            return Draft(found.reference, None, template_text(template))
+        return Draft(found.reference, stored.version, stored.text)
 
     draft = run(load)
     workdir = Path(tempfile.mkdtemp(prefix="clinician-plan-"))
@@ -334,22 +237,38 @@ def plan_edit(
     edited: str = text
 
     async def publish(s: Session) -> None:
-        _, stored = await s.services.plans.current_text(s.actor, draft.reference)
-        if stored != draft.stored:
+        try:
+            published = await s.services.plans.publish(
+                s.actor,
+                draft.reference,
+                edited,
+                note=note,
+                source=EDIT_SOURCE,
+                expected_version=draft.version,
+            )
+        except Conflict:
+            if not await published_meanwhile(s, draft):
+                raise
             kept = keep_draft(draft.reference, edited)
             raise Conflict(
                 f"someone published a new version of {draft.reference}'s plan while you were "
                 f"editing; nothing was saved. Your text is in {kept}: compare it with "
                 f"`clinician plan show {draft.reference}` and publish with `clinician plan set`"
-            )
+            ) from None
         warn_placeholders(edited, EDIT_SOURCE)
-        report_published(
-            await s.services.plans.publish(
-                s.actor, draft.reference, edited, note=note, source=EDIT_SOURCE
-            )
-        )
+        report_published(published)
 
     run(publish)
+
+
+async def published_meanwhile(s: Session, draft: Draft) -> bool:
+    """Whether the publish was refused because the plan moved on since the edit began.
+
+    Only then is the edited text kept in a draft file: any other refusal (say, the
+    patient was erased meanwhile) must not leave their plan on disk.
+    """
+    _, stored = await s.services.plans.current(s.actor, draft.reference)
+    return (None if stored is None else stored.version) != draft.version
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -427,10 +346,7 @@ def plan_history(patient: PatientRef, as_json: bool = JsonOption) -> None:
         table(
             f"{found.reference} plan versions",
             ["Version", "Published (UTC)", "By", "Note"],
-            [
-                (r["version"], when(r["created_at"]), r["author"] or "", escape(r["note"] or ""))
-                for r in rows
-            ],
+            [(r["version"], when(r["created_at"]), r["author"] or "", r["note"]) for r in rows],
         )
 
     run(body)
@@ -490,7 +406,7 @@ def plan_suggestions(patient: PatientRef, as_json: bool = JsonOption) -> None:
         table(
             f"{found.reference} suggestions",
             ["Id", "Received (UTC)", "Suggestion"],
-            [(r["id"], when(r["created_at"]), escape(r["description"])) for r in rows],
+            [(r["id"], when(r["created_at"]), r["description"]) for r in rows],
         )
         say(f"Accept with: clinician plan accept {found.reference} ID")
         say(f'Decline with: clinician plan decline {found.reference} ID --note "why"')
@@ -512,7 +428,7 @@ def plan_accept(patient: PatientRef, suggestion: SuggestionId, note: NoteOption 
 
     async def body(s: Session) -> None:
         published = await s.services.plans.accept(s.actor, patient, suggestion, note)
-        say(f"Accepted suggestion {escape(suggestion)}.")
+        say(f"Accepted suggestion {suggestion}.")
         report_published(published, PLAN_SUGGESTION_DECIDED["accepted"])
 
     run(body)
@@ -533,7 +449,7 @@ def plan_decline(
 
     async def body(s: Session) -> None:
         await s.services.plans.decline(s.actor, patient, suggestion, note)
-        say(f"Declined suggestion {escape(suggestion)}.")
+        say(f"Declined suggestion {suggestion}.")
         echo(
             "Sent to the patient: " + PLAN_SUGGESTION_DECIDED["declined"].format(note=note.strip())
         )

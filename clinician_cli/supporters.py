@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from bot.domain.model import SCOPES, Consent, Supporter
 from clinician_cli.context import Session, run
@@ -75,7 +74,7 @@ def supporters_show(patient: PatientRef, as_json: bool = JsonOption) -> None:
             ["Name", "Status", "May receive", "Until"],
             [
                 (
-                    escape(s["name"]),
+                    s["name"],
                     s["status"],
                     "\n".join(s["scopes"]) or "nothing",
                     when(s["expires_at"], DAY),
@@ -85,7 +84,7 @@ def supporters_show(patient: PatientRef, as_json: bool = JsonOption) -> None:
         )
         for supporter in shown:
             table(
-                f"{escape(supporter['name'])}: consent history (UTC)",
+                f"{supporter['name']}: consent history (UTC)",
                 ["Granted", "May receive", "Ended", "Why", "Consent text"],
                 [
                     (

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from bot.bootstrap import OpenedStore, Services, build_services, open_store
+from bot.config import Settings, load_settings
+from bot.domain.model import Patient
+from bot.services.access import Actor, load_actor
+from bot.services.ports import UnitOfWork
+from bot.store.uow import SqlUnitOfWork
 from clinician_cli.app import app
 
 ISOLATED = (
@@ -19,6 +28,28 @@ ISOLATED = (
     "COMPANION_INDEX_KEY",
     "COMPANION_KEY_FILE",
 )
+
+
+@dataclass(frozen=True)
+class ClinicStore:
+    """The installation's store opened directly, to set up what the bot or a patient would
+    have written (check-ins, suggestions, supporters) before a command reads it."""
+
+    opened: OpenedStore
+    services: Services
+
+    def uow(self) -> SqlUnitOfWork:
+        return self.opened.store.uow()
+
+    async def actor(self, username: str = "dr.rivera") -> Actor:
+        async with self.uow() as uow:
+            return await load_actor(uow, username)
+
+    @staticmethod
+    async def patient(uow: UnitOfWork, reference: str) -> Patient:
+        found = await uow.patients.by_reference(reference)
+        assert found is not None, reference
+        return found
 
 
 class Clinic:
@@ -49,6 +80,19 @@ class Clinic:
 
     def add_patient(self, name: str = "Avery Quill", tz: str = "America/New_York") -> str:
         return str(self.json("patient", "add", "--name", name, "--timezone", tz)["reference"])
+
+    def settings(self) -> Settings:
+        return load_settings(data_dir=self.root / "data")
+
+    @asynccontextmanager
+    async def store(self) -> AsyncIterator[ClinicStore]:
+        """The store on this installation's data directory, closed afterwards."""
+        settings = self.settings()
+        opened = await open_store(settings)
+        try:
+            yield ClinicStore(opened, build_services(opened.store, settings))
+        finally:
+            await opened.store.close()
 
     def setup(self) -> None:
         self.ok("init", "--admin", "dr.rivera", "--name", "Dr Sam Rivera", as_=None)

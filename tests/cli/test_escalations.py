@@ -2,57 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime
-
 import pytest
 
-from bot.bootstrap import build_services, open_store
-from bot.config import load_settings
 from bot.domain.model import Level
-from bot.domain.risk import Finding
-from bot.services.outgoing import Outgoing
 from tests.cli.conftest import Clinic
-
-REASON = "Craving 9 of 10 at the evening check-in"
-
-
-def flat(text: str) -> str:
-    """Output with Rich's line wrapping undone."""
-    return " ".join(text.split())
-
-
-def raise_escalation(
-    clinic: Clinic,
-    reference: str,
-    *,
-    rule: str = "craving_high",
-    level: Level = Level.URGENT,
-    reason: str = REASON,
-) -> str:
-    """An escalation as a check-in would raise it; returns its reference (E-1, ...)."""
-
-    async def go() -> str:
-        settings = load_settings(data_dir=clinic.root / "data")
-        opened = await open_store(settings)
-        try:
-            services = build_services(opened.store, settings)
-            async with opened.store.uow() as uow:
-                patient = await uow.patients.by_reference(reference)
-                assert patient is not None
-                now = datetime.now(UTC)
-                out = Outgoing(f"test:{rule}:{now.isoformat()}", now)
-                [escalation] = await services.escalations.raise_findings(
-                    uow, patient, [Finding(rule, level, reason)], out, source="check-in"
-                )
-                for message in out.messages:
-                    await uow.outbox.enqueue(message)
-                await uow.commit()
-                return escalation.reference
-        finally:
-            await opened.store.close()
-
-    return asyncio.run(go())
+from tests.cli.screen import flat
+from tests.cli.seeding import REASON, raise_escalation
 
 
 def test_the_list_shows_your_teams_escalations_without_reasons(clinic: Clinic) -> None:

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import shlex
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.bootstrap import open_store
-from bot.config import load_settings
-from bot.domain.ids import new_id
-from bot.domain.model import PlanSuggestion
 from bot.plans.templates import template_names
 from tests.cli.conftest import Clinic
-from tests.cli.test_schedule import activate
+from tests.cli.screen import flat
+from tests.cli.seeding import activate, add_suggestion
 from tests.plans.samples import FULL, MINIMAL
 
 INVALID = """\
@@ -38,36 +33,10 @@ INVALID_ERRORS = ("6:11: triggers[0].kind", "10:11: coping[0].kind", "11:9: copi
 WITH_PLACEHOLDER = MINIMAL + "supports:\n  - name: <someone they trust>\n    contact: '555 0100'\n"
 
 
-def flat(text: str) -> str:
-    """Output with Rich's line wrapping undone."""
-    return " ".join(text.split())
-
-
 def write(tmp_path: Path, name: str, text: str) -> str:
     path = tmp_path / name
     path.write_text(text, "utf-8")
     return str(path)
-
-
-def add_suggestion(clinic: Clinic, reference: str, kind: str, body: dict[str, str]) -> str:
-    """A suggestion as the patient makes it from the bot; returns its full id."""
-
-    async def go() -> str:
-        opened = await open_store(load_settings(data_dir=clinic.root / "data"))
-        try:
-            async with opened.store.uow() as uow:
-                patient = await uow.patients.by_reference(reference)
-                assert patient is not None
-                suggestion = PlanSuggestion(
-                    new_id(), patient.id, kind, body, "pending", datetime.now(UTC)
-                )
-                await uow.plans.add_suggestion(suggestion)
-                await uow.commit()
-                return suggestion.id
-        finally:
-            await opened.store.close()
-
-    return asyncio.run(go())
 
 
 # --- templates and validation ----------------------------------------------------------------
@@ -522,3 +491,31 @@ def test_a_version_published_meanwhile_is_not_overwritten_and_the_edit_is_kept(
     draft = tmp_path / f"{ref}-plan-draft.yaml"
     assert draft.read_text() == FULL
     assert draft.stat().st_mode & 0o777 == 0o600
+
+
+ERASER = """\
+import subprocess
+import sys
+from pathlib import Path
+
+subprocess.run(
+    [sys.executable, "-c", "from clinician_cli.app import main; main()",
+     "--as", "dr.rivera", "patient", "erase", {reference!r}, "--confirm", {reference!r}],
+    check=True,
+    capture_output=True,
+)
+Path(sys.argv[1]).write_text({mine!r})
+"""
+
+
+def test_an_edit_refused_for_another_reason_leaves_no_draft_behind(
+    clinic: Clinic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = clinic.add_patient()
+    script = tmp_path / "eraser.py"
+    script.write_text(ERASER.format(reference=ref, mine=FULL))
+    monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
+    result = clinic.run("plan", "edit", ref)
+    assert result.exit_code == 5
+    assert "was erased" in result.output
+    assert list(tmp_path.glob("*-plan-draft*.yaml")) == []

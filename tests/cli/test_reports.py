@@ -27,20 +27,18 @@ from bot.domain.model import (
     PlanVersion,
 )
 from bot.plans.parser import parse_plan
-from bot.services.reviews import (
-    CheckinView,
-    PatientReview,
-    PlanRecord,
+from bot.services.review_summaries import (
     adherence,
     coping_stats,
-    describe,
     summary_lines,
     trigger_counts,
     urge_surfing,
 )
-from clinician_cli.reports import CSV_COLUMNS, PAPER_SIZES, draw_report
+from bot.services.reviews import CheckinView, PatientReview, PlanRecord, describe
+from clinician_cli.report_page import PAPER_SIZES, draw_report
+from clinician_cli.reports import CSV_COLUMNS
 from tests.cli.conftest import Clinic
-from tests.cli.test_checkins import LONG_NOTE, seed_history
+from tests.cli.history import LONG_NOTE, seed_history
 from tests.services.test_fhir import PLAN as FHIR_PLAN
 from tests.services.test_fhir import fhir_problems
 

@@ -2,48 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
-from bot.bootstrap import open_store
-from bot.config import load_settings
-from bot.domain.model import PatientStatus
 from tests.cli.conftest import Clinic
-
-
-def flat(text: str) -> str:
-    """Output with Rich's line wrapping undone."""
-    return " ".join(text.split())
-
-
-def activate(clinic: Clinic, reference: str) -> None:
-    """The patient linked Telegram and agreed to take part (as onboarding would do)."""
-
-    async def go() -> None:
-        opened = await open_store(load_settings(data_dir=clinic.root / "data"))
-        try:
-            async with opened.store.uow() as uow:
-                patient = await uow.patients.by_reference(reference)
-                assert patient is not None
-                now = datetime.now(UTC)
-                await uow.patients.update(
-                    replace(
-                        patient,
-                        status=PatientStatus.ACTIVE,
-                        chat_id=990001,
-                        consented_at=now,
-                        consent_version="test",
-                        updated_at=now,
-                    )
-                )
-                await uow.commit()
-        finally:
-            await opened.store.close()
-
-    asyncio.run(go())
+from tests.cli.screen import flat
+from tests.cli.seeding import activate
 
 
 def test_setting_times_replaces_the_regular_schedule(clinic: Clinic) -> None:

@@ -2,64 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.bootstrap import open_store
-from bot.config import load_settings
-from bot.domain.ids import new_id
-from bot.domain.model import Consent, Supporter, SupporterStatus
+from bot.domain.model import SupporterStatus
 from tests.cli.conftest import Clinic
+from tests.cli.seeding import Grant, add_supporter
 
-GRANTED = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 CHANGED = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
-EXPIRES = datetime(2099, 8, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Grant:
-    scopes: frozenset[str]
-    granted: datetime = GRANTED
-    ended: datetime | None = None
-    reason: str | None = None
-    expires: datetime = EXPIRES
-
-
-def add_supporter(
-    clinic: Clinic, reference: str, name: str, status: SupporterStatus, grants: list[Grant]
-) -> None:
-    """A supporter the patient chose, with the consents the patient gave."""
-
-    async def go() -> None:
-        opened = await open_store(load_settings(data_dir=clinic.root / "data"))
-        try:
-            async with opened.store.uow() as uow:
-                patient = await uow.patients.by_reference(reference)
-                assert patient is not None
-                supporter = Supporter(new_id(), patient.id, name, status, GRANTED, GRANTED)
-                await uow.supporters.save(supporter)
-                for grant in grants:
-                    await uow.consents.add(
-                        Consent(
-                            id=new_id(),
-                            patient_id=patient.id,
-                            kind="supporter",
-                            scopes=grant.scopes,
-                            purpose="support from a person the patient chose",
-                            text_version="2026-11-s1",
-                            granted_at=grant.granted,
-                            supporter_id=supporter.id,
-                            expires_at=grant.expires,
-                            ended_at=grant.ended,
-                            end_reason=grant.reason,
-                        )
-                    )
-                await uow.commit()
-        finally:
-            await opened.store.close()
-
-    asyncio.run(go())
 
 
 def sam_changed_his_scopes(clinic: Clinic, reference: str) -> None:
