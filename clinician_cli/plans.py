@@ -24,7 +24,7 @@ from bot.plans.templates import (
     template_names,
     template_text,
 )
-from bot.services.plans import Published
+from bot.services.plans import PlanChanged, Published
 from bot.services.texts import PLAN_SUGGESTION_DECIDED
 from clinician_cli.context import Session, fail, run
 from clinician_cli.output import JsonOption, echo, emit_json, say, table, when
@@ -246,9 +246,7 @@ def plan_edit(
                 source=EDIT_SOURCE,
                 expected_version=draft.version,
             )
-        except Conflict:
-            if not await published_meanwhile(s, draft):
-                raise
+        except PlanChanged:
             kept = keep_draft(draft.reference, edited)
             raise Conflict(
                 f"someone published a new version of {draft.reference}'s plan while you were "
@@ -259,16 +257,6 @@ def plan_edit(
         report_published(published)
 
     run(publish)
-
-
-async def published_meanwhile(s: Session, draft: Draft) -> bool:
-    """Whether the publish was refused because the plan moved on since the edit began.
-
-    Only then is the edited text kept in a draft file: any other refusal (say, the
-    patient was erased meanwhile) must not leave their plan on disk.
-    """
-    _, stored = await s.services.plans.current(s.actor, draft.reference)
-    return (None if stored is None else stored.version) != draft.version
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -28,6 +28,14 @@ from bot.services.schedules import ScheduleService
 MAX_NOTE = 500
 
 
+class PlanChanged(Conflict):
+    """Someone published another version while this one was being edited."""
+
+    def __init__(self, message: str, current: int | None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
 class Unchecked:
     """The default of ``expected_version``: publish whatever the current version is."""
 
@@ -98,9 +106,10 @@ class PlanService:
                 latest = await uow.plans.latest(patient.id)
                 current = None if latest is None else latest.version
                 if current != expected_version:
-                    raise Conflict(
+                    raise PlanChanged(
                         f"version {current} of {patient.reference}'s plan was published while "
-                        f"you were editing version {expected_version}; nothing was saved"
+                        f"you were editing version {expected_version}; nothing was saved",
+                        current,
                     )
             return await self._publish(uow, actor, patient, text, plan, note, now)
 
@@ -279,19 +288,6 @@ class PlanService:
             )
             await uow.commit()
             return patient, stored
-
-    async def current_text(self, actor: Actor, reference: str) -> tuple[Patient, str | None]:
-        async with self._uows() as uow:
-            patient = await self._patient(uow, actor, reference, "plan.edit")
-            stored = await uow.plans.latest(patient.id)
-            await uow.audit.append(
-                actor=actor.audit_name,
-                action="plan.read_for_edit",
-                at=self._clock.now(),
-                patient_ref=patient.reference,
-            )
-            await uow.commit()
-            return patient, None if stored is None else stored.text
 
     # --- suggestions ------------------------------------------------------------------
     async def suggestions(
