@@ -153,3 +153,76 @@ def team_add_member(
         say(f"{username} is member #{position} of {team!r} (alerted in this order).")
 
     run(body)
+
+
+@team_app.command("policy")
+def team_policy(
+    team: Annotated[str, typer.Argument(help="Team name.")],
+    crisis_minutes: Annotated[
+        int | None, typer.Option(help="Minutes to acknowledge a crisis before the next person.")
+    ] = None,
+    urgent_minutes: Annotated[
+        int | None, typer.Option(help="Minutes to acknowledge an urgent alert.")
+    ] = None,
+    business_days: Annotated[
+        str | None, typer.Option(help="Staffed days, e.g. mon,tue,wed,thu,fri or weekdays.")
+    ] = None,
+    business_hours: Annotated[
+        str | None, typer.Option(help="Staffed hours, e.g. 09:00-17:00.")
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="The team's IANA time zone for staffed hours.")
+    ] = None,
+    as_json: bool = JsonOption,
+) -> None:
+    """Show or change how a team is alerted (changing it is for admins).
+
+    Crisis alerts go to every linked member at once and are re-sent until acknowledged;
+    urgent and warning alerts go to the first member, then to the next one at each missed
+    deadline. Warnings wait for the next staffed morning.
+
+    Example: clinician team policy "Harbor Team" --urgent-minutes 20 --business-hours 08:00-18:00
+    """
+
+    async def body(s: Session) -> None:
+        staff = s.services.staff
+        zone = s.settings.default_timezone
+        options = (crisis_minutes, urgent_minutes, business_days, business_hours, timezone)
+        if any(o is not None for o in options):
+            policy = await staff.set_alert_policy(
+                s.actor,
+                team,
+                zone,
+                crisis_minutes=crisis_minutes,
+                urgent_minutes=urgent_minutes,
+                business_days=business_days,
+                business_hours=business_hours,
+                timezone=timezone,
+            )
+        else:
+            policy = await staff.alert_policy(team, zone)
+        hours = f"{policy.business_start:%H:%M}-{policy.business_end:%H:%M}"
+        if as_json:
+            emit_json(
+                {
+                    "team": team,
+                    "crisis_minutes": policy.crisis_minutes,
+                    "urgent_minutes": policy.urgent_minutes,
+                    "business_days": list(policy.business_days),
+                    "business_hours": hours,
+                    "timezone": policy.timezone,
+                }
+            )
+            return
+        table(
+            team,
+            ["Alert", "Who and when"],
+            [
+                ("crisis", f"everyone linked, at once; again every {policy.crisis_minutes} min"),
+                ("urgent", f"first member; next one after {policy.urgent_minutes} min"),
+                ("warn", "first member; next one the next staffed morning"),
+                ("staffed", f"{','.join(policy.business_days)} {hours} {policy.timezone}"),
+            ],
+        )
+
+    run(body)

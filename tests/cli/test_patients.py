@@ -134,3 +134,18 @@ def test_keys_rotate_is_for_admins(clinic: Clinic) -> None:
 
 def test_outbox_lists_nothing_on_a_new_installation(clinic: Clinic) -> None:
     assert clinic.json("outbox") == []
+
+
+def test_a_team_policy_is_shown_and_changed_by_an_admin(clinic: Clinic) -> None:
+    shown = clinic.json("team", "policy", "Harbor Team")
+    assert (shown["crisis_minutes"], shown["urgent_minutes"]) == (5, 30)
+    changed = clinic.json(
+        "team", "policy", "Harbor Team", "--urgent-minutes", "20", "--business-hours", "08:00-18:00"
+    )
+    assert (changed["urgent_minutes"], changed["business_hours"]) == (20, "08:00-18:00")
+    refused = clinic.run(
+        "team", "policy", "Harbor Team", "--crisis-minutes", "3", as_="nurse.okafor"
+    )
+    assert refused.exit_code == 4
+    bad = clinic.run("team", "policy", "Harbor Team", "--business-hours", "9 to 5")
+    assert bad.exit_code == 2 and "09:00-17:00" in bad.output
