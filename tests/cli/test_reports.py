@@ -39,8 +39,8 @@ from clinician_cli.report_page import PAPER_SIZES, draw_report
 from clinician_cli.reports import CSV_COLUMNS
 from tests.cli.conftest import Clinic
 from tests.cli.history import LONG_NOTE, seed_history
-from tests.services.test_fhir import PLAN as FHIR_PLAN
-from tests.services.test_fhir import fhir_problems
+from tests.services.fhir_checks import PLAN as FHIR_PLAN
+from tests.services.fhir_checks import fhir_problems
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
