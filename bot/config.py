@@ -119,6 +119,12 @@ class Settings(BaseSettings):
     checkin_expires_minutes: int = Field(
         default=240, ge=1, le=2880, description="After the reminder, a check-in expires."
     )
+    inbox_retention_days: int = Field(
+        default=7,
+        ge=1,
+        le=90,
+        description="Raw Telegram updates (encrypted) are dropped this long after processing.",
+    )
     plan_review_days: int = Field(
         default=90, ge=1, le=3650, description="Plans older than this are flagged for review."
     )

@@ -8,6 +8,8 @@ writes messages, so they go out at once.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+from functools import partial
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -36,6 +38,7 @@ def _job(
 def tick_table(services: Services) -> list[tuple[str, float, Callable[[], Awaitable[Any]]]]:
     """(name, every seconds, work): the whole clock of the system in one table."""
     every = float(services.settings.tick_seconds)
+    retention = timedelta(days=services.settings.inbox_retention_days)
     return [
         ("checkins.due", every, services.ticks.materialise_due),
         ("checkins.remind_expire", every, services.ticks.remind_and_expire),
@@ -46,6 +49,7 @@ def tick_table(services: Services) -> list[tuple[str, float, Callable[[], Awaita
         ("supporters.expire", 3600.0, services.supporters.expire),
         ("supporters.weekly", 3600.0, services.supporters.weekly_summaries),
         ("plans.review", 6 * 3600.0, services.plans.flag_reviews),
+        ("inbox.purge", 6 * 3600.0, partial(services.inbox.purge, retention)),
     ]
 
 

@@ -7,6 +7,7 @@ transaction as its effects, so the same update twice has one effect.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from bot.services.outgoing import Outgoing
@@ -55,6 +56,13 @@ class InboxService:
     async def is_pending(self, update_id: int) -> bool:
         async with self._uows() as uow:
             return any(uid == update_id for uid, _ in await uow.inbox.pending(500))
+
+    async def purge(self, older_than: timedelta) -> int:
+        """Drop the payloads of updates processed longer ago than ``older_than``."""
+        async with self._uows() as uow:
+            dropped = await uow.inbox.purge_done_before(self._clock.now() - older_than)
+            await uow.commit()
+            return dropped
 
     async def ignore_callback(self, chat_id: int, callback_query_id: str, update_id: int) -> None:
         """A button nobody handles: answer it (so the spinner stops) and move on."""

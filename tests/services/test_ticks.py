@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -209,3 +209,18 @@ async def test_an_ambiguous_time_on_the_fall_back_night_fires_once(world: World)
         await world.services.ticks.materialise_due()
     due = [d for d, _ in await checkins(world, patient)]
     assert due == [datetime(2026, 11, 1, 5, 30, tzinfo=UTC)]
+
+
+async def test_processed_update_payloads_are_dropped_after_the_retention(world: World) -> None:
+    async with world.services.store.uow() as uow:
+        await uow.inbox.add_if_new(
+            42, {"update_id": 42, "message": {"text": "hello"}}, world.clock.now()
+        )
+        await uow.inbox.mark_done(42, world.clock.now())
+        await uow.commit()
+    world.tick(days=6)
+    assert await world.services.inbox.purge(timedelta(days=7)) == 0
+    world.tick(days=2)
+    assert await world.services.inbox.purge(timedelta(days=7)) == 1
+    async with world.services.store.uow() as uow:  # the id stays: a late duplicate is ignored
+        assert await uow.inbox.add_if_new(42, {"update_id": 42}, world.clock.now()) is False
