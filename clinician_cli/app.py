@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from clinician_cli import checkins, escalations, plans, reports, schedule, supporters
+from clinician_cli import (
+    checkins,
+    escalations,
+    plan_suggestions,
+    plans,
+    reports,
+    schedule,
+    supporters,
+)
 from clinician_cli.audit import audit_app
 from clinician_cli.context import STATE
 from clinician_cli.keys import keys_app
@@ -42,7 +50,7 @@ app.add_typer(patient_app, name="patient")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 app.command()(outbox)
-for module in (plans, schedule, checkins, reports, escalations, supporters):
+for module in (plans, plan_suggestions, schedule, checkins, reports, escalations, supporters):
     module.register(app)
 
 

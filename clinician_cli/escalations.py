@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from bot.domain.model import Escalation
-from bot.services.escalations import EscalationDetail
+from bot.services.escalation_review import EscalationDetail
 from clinician_cli.context import Session, run
 from clinician_cli.output import JsonOption, emit_json, say, table, when
 

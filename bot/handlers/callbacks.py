@@ -17,7 +17,7 @@ from bot.services import buttons, plan_chat
 from bot.services import coping as coping_buttons
 from bot.services.conversation import STOP_NO, STOP_YES
 from bot.services.enrolment import CONSENT_NO, CONSENT_YES
-from bot.services.escalations import ACK_PREFIX, DETAILS_PREFIX
+from bot.services.escalation_review import ACK_PREFIX, DETAILS_PREFIX
 from bot.services.safety import SOS_NOTIFY
 
 Route = Callable[[Services, int, str, str, int], Awaitable[None]]

@@ -17,11 +17,12 @@ from bot.domain.ids import new_id
 from bot.domain.model import Answer, Checkin, CheckinStatus, Patient, PatientStatus, Priority
 from bot.domain.risk import CheckinAnswers, Signals, assess
 from bot.plans.model import CheckinQuestion, Plan, QuestionKind
-from bot.plans.render import coping_for_trigger, render_coping
 from bot.services import buttons, texts
 from bot.services.access import Actor
+from bot.services.checkin_followup import follow_up
+from bot.services.checkin_pads import NONE_VALUE, CheckinPads, parse_value
 from bot.services.escalations import EscalationService
-from bot.services.outgoing import Button, Outgoing
+from bot.services.outgoing import Outgoing
 from bot.services.patients import PatientAccess
 from bot.services.planbook import CurrentPlan, PlanBook
 from bot.services.ports import Clock, Signer, UnitOfWork, UnitOfWorkFactory
@@ -29,24 +30,7 @@ from bot.services.safety import SafetyService
 
 log = logging.getLogger(__name__)
 
-NONE_VALUE = "__none__"
-SCALE_KINDS = {
-    QuestionKind.CRAVING,
-    QuestionKind.MOOD,
-    QuestionKind.CONFIDENCE,
-    QuestionKind.SLEEP,
-    QuestionKind.SCALE,
-}
-MULTI_KINDS = {QuestionKind.TRIGGERS, QuestionKind.WARNING_SIGNS}
-COPE_START = "cope:start"
 ACTIVE = {PatientStatus.ACTIVE}
-
-
-def _scale_bounds(question: CheckinQuestion) -> tuple[int, int]:
-    return (
-        question.minimum if question.minimum is not None else 0,
-        question.maximum if question.maximum is not None else 10,
-    )
 
 
 class CheckinService:
@@ -67,7 +51,7 @@ class CheckinService:
         self._plans = planbook
         self._escalations = escalations
         self._safety = safety
-        self._signer = signer
+        self._pads = CheckinPads(signer)
         self.reminder_after = reminder_after
         self.expires_after = expires_after
         self._access = PatientAccess(clock)
@@ -155,92 +139,6 @@ class CheckinService:
             return checkin
 
     # --- asking ---------------------------------------------------------------------
-    def _tag(self, checkin: Checkin, position: int, value: str) -> str:
-        return self._signer.tag(f"{checkin.id}|{position}|{value}")
-
-    def _choices(self, question: CheckinQuestion, plan: Plan) -> list[tuple[str, str]]:
-        """(value, label) pairs a button can stand for."""
-        kind = question.kind
-        if kind in SCALE_KINDS:
-            low, high = _scale_bounds(question)
-            return [(str(v), str(v)) for v in range(low, high + 1)]
-        if kind in (QuestionKind.USE, QuestionKind.YESNO):
-            return [("yes", texts.CHECKIN_YES), ("no", texts.CHECKIN_NO)]
-        if kind is QuestionKind.CHOICE:
-            return [(str(i), option) for i, option in enumerate(question.options)]
-        if kind is QuestionKind.TRIGGERS:
-            return [(t.id, t.label) for t in plan.triggers] + [
-                (NONE_VALUE, texts.CHECKIN_NONE_OF_THESE)
-            ]
-        if kind is QuestionKind.WARNING_SIGNS:
-            return [(s.id, s.button_label) for s in plan.warning_signs] + [
-                (NONE_VALUE, texts.CHECKIN_NONE_OF_THESE)
-            ]
-        return []
-
-    def _question(
-        self,
-        checkin: Checkin,
-        position: int,
-        question: CheckinQuestion,
-        plan: Plan,
-        total: int,
-        selected: list[str],
-    ) -> tuple[str, list[list[Button]]]:
-        text = f"({position + 1}/{total}) {question.prompt}"
-        rows: list[list[Button]] = []
-        choices = self._choices(question, plan)
-        multi = question.kind in MULTI_KINDS or (
-            question.kind is QuestionKind.CHOICE and question.multiple
-        )
-        if question.kind in SCALE_KINDS:
-            if question.labels:
-                text += "\n" + " · ".join(f"{v} = {label}" for v, label in question.labels)
-            pads = [
-                (label, buttons.answer(checkin.id, position, self._tag(checkin, position, value)))
-                for value, label in choices
-            ]
-            half = (len(pads) + 1) // 2 if len(pads) > 8 else len(pads)
-            rows = [pads[:half], pads[half:]] if half < len(pads) else [pads]
-        elif multi:
-            for value, label in choices:
-                if value == NONE_VALUE:
-                    continue
-                mark = "✓ " if value in selected else ""
-                rows.append(
-                    [
-                        (
-                            mark + label,
-                            buttons.toggle(
-                                checkin.id, position, self._tag(checkin, position, value)
-                            ),
-                        )
-                    ]
-                )
-            last: list[Button] = [(texts.CHECKIN_DONE, buttons.done(checkin.id, position))]
-            if question.kind in MULTI_KINDS:
-                last.insert(
-                    0,
-                    (
-                        texts.CHECKIN_NONE_OF_THESE,
-                        buttons.answer(
-                            checkin.id, position, self._tag(checkin, position, NONE_VALUE)
-                        ),
-                    ),
-                )
-            rows.append(last)
-        elif question.kind is QuestionKind.TEXT:
-            text += "\n" + texts.CHECKIN_TEXT_HINT
-        else:
-            pads = [
-                (label, buttons.answer(checkin.id, position, self._tag(checkin, position, value)))
-                for value, label in choices
-            ]
-            rows = [pads[i : i + 2] for i in range(0, len(pads), 2)]
-        if question.optional or question.kind is QuestionKind.TEXT:
-            rows.append([(texts.CHECKIN_SKIP, buttons.skip(checkin.id, position))])
-        return text, rows
-
     async def _ask(
         self,
         uow: UnitOfWork,
@@ -257,7 +155,7 @@ class CheckinService:
         if position >= len(questions):
             return await self._finish(uow, patient, checkin, current.plan, questions, out)
         selected = await uow.checkins.selection(checkin)
-        text, rows = self._question(
+        text, rows = self._pads.render(
             checkin, position, questions[position], current.plan, len(questions), selected
         )
         message = out.to_patient(
@@ -344,7 +242,7 @@ class CheckinService:
         if press.kind == buttons.SKIP:
             await self._record(uow, patient, checkin, question, position, None, current, out)
             return
-        matched = self._match(checkin, position, question, current.plan, press.tag)
+        matched = self._pads.match(checkin, position, question, current.plan, press.tag)
         if press.kind == buttons.TOGGLE and matched is not None and matched != NONE_VALUE:
             selected = await uow.checkins.selection(checkin)
             selected = (
@@ -353,7 +251,7 @@ class CheckinService:
                 else [*selected, matched]
             )
             await uow.checkins.set_selection(checkin, selected)
-            text, rows = self._question(
+            text, rows = self._pads.render(
                 checkin, position, question, current.plan, len(questions), selected
             )
             if checkin.question_ref:
@@ -371,36 +269,11 @@ class CheckinService:
             if question.kind is QuestionKind.CHOICE:
                 value = [question.options[int(v)] for v in value]
         elif press.kind == buttons.ANSWER and matched is not None:
-            value = self._value(question, matched)
+            value = parse_value(question, matched)
         else:
             await self._refuse(uow, "forged", patient.reference)
             return
         await self._record(uow, patient, checkin, question, position, value, current, out)
-
-    def _match(
-        self,
-        checkin: Checkin,
-        position: int,
-        question: CheckinQuestion,
-        plan: Plan,
-        tag: str | None,
-    ) -> str | None:
-        for value, _ in self._choices(question, plan):
-            if tag is not None and self._tag(checkin, position, value) == tag:
-                return value
-        return None
-
-    def _value(self, question: CheckinQuestion, raw: str) -> Any:
-        if question.kind in SCALE_KINDS:
-            return int(raw)
-        if question.kind in (QuestionKind.USE, QuestionKind.YESNO):
-            return raw == "yes"
-        if question.kind is QuestionKind.CHOICE:
-            option = question.options[int(raw)]
-            return [option] if question.multiple else option
-        if question.kind in MULTI_KINDS:
-            return [] if raw == NONE_VALUE else [raw]
-        return raw
 
     async def _record(
         self,
@@ -487,7 +360,7 @@ class CheckinService:
             await self._escalations.raise_findings(
                 uow, patient, list(risk.findings), out, source="check-in"
             )
-        self._follow_up(
+        follow_up(
             patient,
             plan,
             signals,
@@ -497,77 +370,6 @@ class CheckinService:
             out,
         )
         return checkin
-
-    def _follow_up(
-        self,
-        patient: Patient,
-        plan: Plan,
-        signals: Signals,
-        low_confidence: int | None,
-        high_craving: int | None,
-        escalated: bool,
-        out: Outgoing,
-    ) -> None:
-        """Tailored to the answers: after-a-slip, coping for triggers met, reasons."""
-        answers = signals.checkin
-        assert answers is not None
-        if answers.used:
-            steps = []
-            if plan.after_a_slip is not None:
-                if plan.after_a_slip.message:
-                    steps.append(plan.after_a_slip.message)
-                steps.extend(f"{i}. {s}" for i, s in enumerate(plan.after_a_slip.steps, 1))
-            body = "\n".join(steps) if steps else texts.AFTER_SLIP_DEFAULT
-            told = escalated and plan.escalation.tell_patient is not False
-            tell = "\n\n" + texts.CARE_TEAM_TOLD if told else ""
-            out.to_patient(
-                patient.id,
-                f"{texts.AFTER_SLIP_INTRO}\n\n{body}{tell}",
-                purpose="after-slip",
-                key="slip",
-            )
-        met = [t for t in plan.triggers if t.id in answers.triggers]
-        strategies = []
-        for trigger in met:
-            for strategy in coping_for_trigger(plan, trigger.id):
-                if strategy not in strategies:
-                    strategies.append(strategy)
-        if strategies:
-            names = ", ".join(t.label for t in met)
-            out.to_patient(
-                patient.id,
-                texts.CHECKIN_COPING_INTRO.format(triggers=names),
-                purpose="coping",
-                key="coping-intro",
-            )
-            for i, strategy in enumerate(strategies[:3]):
-                for j, part in enumerate(render_coping(strategy)):
-                    out.to_patient(patient.id, part, purpose="coping", key=f"coping:{i}:{j}")
-        if (
-            answers.confidence is not None
-            and low_confidence is not None
-            and answers.confidence <= low_confidence
-            and plan.reasons
-        ):
-            reasons = "\n".join(f"• {r}" for r in plan.reasons)
-            out.to_patient(
-                patient.id,
-                f"{texts.CHECKIN_REASONS_INTRO}\n{reasons}",
-                purpose="reasons",
-                key="reasons",
-            )
-        if (
-            answers.craving is not None
-            and high_craving is not None
-            and answers.craving >= high_craving
-        ):
-            out.to_patient(
-                patient.id,
-                texts.CHECKIN_HIGH_CRAVING,
-                purpose="coping",
-                buttons=[[(texts.COPE_NOW, COPE_START)]],
-                key="cope-offer",
-            )
 
     @staticmethod
     def _int(answer: Answer | None) -> int | None:

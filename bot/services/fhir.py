@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.domain.model import CheckinStatus, PatientStatus
 from bot.plans.model import CheckinQuestion, Plan, QuestionKind
-from bot.services.checkins import NONE_VALUE, SCALE_KINDS
+from bot.services.checkin_pads import NONE_VALUE, SCALE_KINDS
 from bot.services.reviews import (
     AnswerView,
     CheckinView,

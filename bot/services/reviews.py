@@ -31,7 +31,7 @@ from bot.plans.errors import PlanInvalid
 from bot.plans.model import CheckinQuestion, Plan, QuestionKind
 from bot.plans.parser import parse_plan
 from bot.services.access import Actor
-from bot.services.checkins import NONE_VALUE, SCALE_KINDS
+from bot.services.checkin_pads import NONE_VALUE, SCALE_KINDS
 from bot.services.patients import PatientAccess
 from bot.services.planbook import EMPTY_PLAN, CurrentPlan
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
