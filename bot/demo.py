@@ -47,7 +47,7 @@ coping:
     kind: call_someone
     steps: [Call Sam on 555-0100, Tell him it's payday and you need company]
   - id: surf
-    title: Ride the urge out
+    title: Urge surfing
     kind: urge_surfing
     steps: [Notice where you feel it, Breathe slowly for five minutes, Watch it pass]
   - id: leave

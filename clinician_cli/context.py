@@ -9,9 +9,9 @@ transaction inside the services.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import typer
 
@@ -70,8 +70,13 @@ def run(body: Callable[[Session], Awaitable[T]], *, needs_staff: bool = True) ->
         finally:
             await opened.store.close()
 
+    return run_translated(go())
+
+
+def run_translated(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine; settings, domain and start-up errors become a message and exit code."""
     try:
-        return asyncio.run(go())
+        return asyncio.run(coroutine)
     except typer.Exit:
         raise
     except ConfigError as exc:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
 from sqlalchemy.engine import make_url
 
 from bot.bootstrap import build_services, open_store
-from bot.config import ConfigError, Settings, load_settings
-from bot.domain.errors import DomainError
-from bot.errors import describe_startup_error
+from bot.config import Settings, load_settings
 from bot.store.database import open_database, table_names
 from bot.store.migrate import head_revision
-from clinician_cli.context import fail
+from clinician_cli.context import run_translated
 from clinician_cli.output import say
 
 
@@ -77,16 +74,5 @@ def init(
             await opened.store.close()
         return said
 
-    try:
-        lines = asyncio.run(go())
-    except ConfigError as exc:
-        raise fail(str(exc), 2) from None
-    except DomainError as exc:
-        raise fail(str(exc), exc.exit_code) from None
-    except Exception as exc:
-        message = describe_startup_error(exc)
-        if message is None:
-            raise
-        raise fail(message, 6) from None
-    for line in lines:
+    for line in run_translated(go()):
         say(line)

@@ -22,7 +22,7 @@ from bot.services.access import Actor
 from bot.services.checkin_followup import follow_up
 from bot.services.checkin_pads import NONE_VALUE, CheckinPads, parse_value
 from bot.services.escalations import EscalationService
-from bot.services.outgoing import Outgoing
+from bot.services.outgoing import Outgoing, commit
 from bot.services.patients import PatientAccess
 from bot.services.planbook import CurrentPlan, PlanBook
 from bot.services.ports import Clock, Signer, UnitOfWork, UnitOfWorkFactory
@@ -101,7 +101,7 @@ class CheckinService:
             if patient is None or patient.status not in ACTIVE:
                 if patient is not None:
                     out.to_patient(patient.id, texts.CHECKIN_UNAVAILABLE, purpose="checkin")
-                await self._commit(uow, out, update_id)
+                await commit(uow, out, update_id)
                 return
             checkin = await uow.checkins.open_for_patient(patient.id)
             if checkin is not None and checkin.expires_at and checkin.expires_at <= now:
@@ -114,7 +114,7 @@ class CheckinService:
                 out.to_patient(patient.id, texts.CHECKIN_ALREADY_OPEN, purpose="checkin")
             await self._ask(uow, patient, checkin, current, out)
             await self._touch(uow, patient, now)
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def now_for(self, actor: Actor, reference: str) -> Checkin:
         """``clinician checkin now P``: an ad-hoc check-in, sent at once."""
@@ -196,7 +196,7 @@ class CheckinService:
             checkin = None if press is None else await uow.checkins.get(press.checkin_id, lock=True)
             if patient is None:
                 await self._refuse(uow, "unknown_chat", None)
-                await self._commit(uow, out, update_id)
+                await commit(uow, out, update_id)
                 return
             out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
             if press is None or checkin is None or checkin.patient_id != patient.id:
@@ -209,7 +209,7 @@ class CheckinService:
             else:
                 await self._apply(uow, patient, checkin, press, out)
                 await self._touch(uow, patient, now)
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def _refuse(self, uow: UnitOfWork, why: str, patient_ref: str | None) -> None:
         log.info("checkin.press_ignored reason=%s", why)
@@ -394,9 +394,3 @@ class CheckinService:
     # --- plumbing -------------------------------------------------------------------
     async def _touch(self, uow: UnitOfWork, patient: Patient, now: datetime) -> None:
         await uow.patients.update(replace(patient, last_interaction_at=now, updated_at=now))
-
-    async def _commit(self, uow: UnitOfWork, out: Outgoing, update_id: int) -> None:
-        for message in out.messages:
-            await uow.outbox.enqueue(message)
-        await uow.inbox.mark_done(update_id, out.now)
-        await uow.commit()

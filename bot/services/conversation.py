@@ -18,7 +18,7 @@ from bot.domain.triage import TriageLevel
 from bot.services import texts
 from bot.services.checkins import CheckinService
 from bot.services.escalations import EscalationService
-from bot.services.outgoing import SOS_KEYBOARD, Outgoing
+from bot.services.outgoing import SOS_KEYBOARD, Outgoing, commit
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.services.safety import SafetyService
 from bot.services.supporters import SupporterService
@@ -55,12 +55,6 @@ class ConversationService:
         self._supporters = supporters
         self.consumers: list[TextConsumer] = []
 
-    async def _commit(self, uow: UnitOfWork, out: Outgoing, update_id: int) -> None:
-        for message in out.messages:
-            await uow.outbox.enqueue(message)
-        await uow.inbox.mark_done(update_id, out.now)
-        await uow.commit()
-
     async def _patient(self, uow: UnitOfWork, chat_id: int) -> Patient | None:
         patient = await uow.patients.by_chat(chat_id)
         if patient is None or patient.status is PatientStatus.ERASED:
@@ -83,7 +77,7 @@ class ConversationService:
             patient = await self._patient(uow, chat_id)
             if patient is None:
                 await self._unknown(uow, chat_id, out)
-                await self._commit(uow, out, update_id)
+                await commit(uow, out, update_id)
                 return
             level = await self._safety.triage_text(uow, patient, text, out, source="message")
             patient = await uow.patients.get(patient.id) or patient
@@ -112,7 +106,7 @@ class ConversationService:
                     handled = True
             if not handled:
                 out.to_patient(patient.id, texts.UNREADABLE, purpose="help")
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def help(self, chat_id: int, update_id: int) -> None:
         now = self._clock.now()
@@ -123,7 +117,7 @@ class ConversationService:
                 await self._unknown(uow, chat_id, out)
             else:
                 out.to_patient(patient.id, texts.HELP, purpose="help", reply_keyboard=SOS_KEYBOARD)
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     # --- /stop ----------------------------------------------------------------------
     async def stop(self, chat_id: int, update_id: int) -> None:
@@ -145,7 +139,7 @@ class ConversationService:
                     purpose="stop",
                     buttons=[[(texts.STOP_YES, STOP_YES), (texts.STOP_NO, STOP_NO)]],
                 )
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def stop_answer(
         self, chat_id: int, confirmed: bool, callback_query_id: str, update_id: int
@@ -187,7 +181,7 @@ class ConversationService:
                         purpose="stop",
                         reply_keyboard={"remove_keyboard": True},
                     )
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     # --- /mydata --------------------------------------------------------------------
     async def my_data(self, chat_id: int, update_id: int) -> None:
@@ -218,7 +212,7 @@ class ConversationService:
                 await uow.audit.append(
                     actor="patient", action="patient.mydata", at=now, patient_ref=patient.reference
                 )
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def _export(self, uow: UnitOfWork, patient: Patient) -> dict[str, Any]:
         checkins = await uow.checkins.for_patient(patient.id)
@@ -286,7 +280,7 @@ class ConversationService:
                     at=now,
                     patient_ref=patient.reference,
                 )
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from bot.domain.ids import new_id
 from bot.domain.model import CopingSession, Patient, PatientStatus
 from bot.services import texts
-from bot.services.outgoing import Button, Outgoing
+from bot.services.outgoing import Button, Outgoing, commit
 from bot.services.planbook import PlanBook
 from bot.services.ports import Clock, Signer, UnitOfWork, UnitOfWorkFactory
 
@@ -55,13 +55,6 @@ class CopingService:
     def tried_button(self, patient_id: str, coping_id: str) -> Button:
         return (texts.COPE_TRIED, f"{TRIED}:{self._tag(patient_id, 'tried', coping_id)}")
 
-    async def _commit(self, uow: UnitOfWork, out: Outgoing, update_id: int | None) -> None:
-        for message in out.messages:
-            await uow.outbox.enqueue(message)
-        if update_id is not None:
-            await uow.inbox.mark_done(update_id, out.now)
-        await uow.commit()
-
     async def _active_patient(self, uow: UnitOfWork, chat_id: int) -> Patient | None:
         patient = await uow.patients.by_chat(chat_id)
         if patient is None or patient.status not in (PatientStatus.ACTIVE, PatientStatus.PAUSED):
@@ -95,7 +88,7 @@ class CopingService:
                     purpose="coping",
                     buttons=self._pad(session, "b"),
                 )
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def press(self, chat_id: int, data: str, callback_query_id: str, update_id: int) -> None:
         now = self._clock.now()
@@ -103,7 +96,7 @@ class CopingService:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await self._active_patient(uow, chat_id)
             if patient is None:
-                await self._commit(uow, out, update_id)
+                await commit(uow, out, update_id)
                 return
             out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
             parts = data.split(":")
@@ -113,7 +106,7 @@ class CopingService:
                 await self._helped(uow, patient, parts[1], parts[2], out)
             elif parts[0] == TRIED and len(parts) == 2:
                 await self._tried(uow, patient, parts[1], out)
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def _own_session(
         self, uow: UnitOfWork, patient: Patient, session_id: str
@@ -241,5 +234,5 @@ class CopingService:
                     await uow.coping.save(
                         replace(session, status="rating_after", next_prompt_at=None)
                     )
-            await self._commit(uow, out, None)
+            await commit(uow, out, None)
             return len(due)

@@ -15,7 +15,7 @@ from bot.domain.model import Consent, EnrolmentCode, Level, Patient, PatientStat
 from bot.domain.risk import Finding
 from bot.services import texts
 from bot.services.escalations import EscalationService
-from bot.services.outgoing import SOS_KEYBOARD, Outgoing
+from bot.services.outgoing import SOS_KEYBOARD, Outgoing, commit
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 MAX_FAILED_PER_HOUR = 5
@@ -44,12 +44,6 @@ class EnrolmentService:
         self._escalations = escalations
         self.supporters = supporters
 
-    async def _finish(self, uow: UnitOfWork, out: Outgoing, update_id: int) -> None:
-        for message in out.messages:
-            await uow.outbox.enqueue(message)
-        await uow.inbox.mark_done(update_id, out.now)
-        await uow.commit()
-
     async def start(
         self, chat_id: int, code: str | None, update_id: int, *, first_name: str = ""
     ) -> None:
@@ -61,7 +55,7 @@ class EnrolmentService:
                 await self._redeem(uow, chat_id, code.strip(), out, first_name)
             else:
                 await self._greet(uow, chat_id, out)
-            await self._finish(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def _greet(self, uow: UnitOfWork, chat_id: int, out: Outgoing) -> None:
         patient = await uow.patients.by_chat(chat_id)
@@ -180,11 +174,11 @@ class EnrolmentService:
             patient = await uow.patients.by_chat(chat_id)
             if patient is None:
                 await uow.audit.append(actor="system", action="callback.unknown_chat", at=now)
-                await self._finish(uow, out, update_id)
+                await commit(uow, out, update_id)
                 return
             out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
             if patient.status is not PatientStatus.ONBOARDING:
-                await self._finish(uow, out, update_id)  # a stale button: nothing changes
+                await commit(uow, out, update_id)  # a stale button: nothing changes
                 return
             consent = Consent(
                 id=new_id(),
@@ -241,4 +235,4 @@ class EnrolmentService:
                 patient_ref=patient.reference,
                 detail=f"version={texts.CONSENT_VERSION}",
             )
-            await self._finish(uow, out, update_id)
+            await commit(uow, out, update_id)

@@ -22,7 +22,7 @@ from bot.domain.model import (
 )
 from bot.services import texts
 from bot.services.access import Actor
-from bot.services.outgoing import Outgoing
+from bot.services.outgoing import Outgoing, commit
 from bot.services.patients import PatientAccess
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
@@ -172,10 +172,7 @@ class EscalationReview:
                         answer = f"{escalation.reference} was already taken."
             if staff is not None:
                 out.answer_callback("staff", staff.id, callback_query_id, answer)
-            for message in out.messages:
-                await uow.outbox.enqueue(message)
-            await uow.inbox.mark_done(update_id, now)
-            await uow.commit()
+            await commit(uow, out, update_id)
 
     async def details_hint(
         self, chat_id: int, escalation_id: str, callback_query_id: str, update_id: int
@@ -192,10 +189,7 @@ class EscalationReview:
                     else texts.ALERT_DETAILS_HINT.format(escalation=escalation.reference)
                 )
                 out.answer_callback("staff", staff.id, callback_query_id, text)
-            for message in out.messages:
-                await uow.outbox.enqueue(message)
-            await uow.inbox.mark_done(update_id, now)
-            await uow.commit()
+            await commit(uow, out, update_id)
 
     # --- CLI ------------------------------------------------------------------------
     async def _for_actor(
@@ -268,7 +262,5 @@ class EscalationReview:
             changed = await self._close(
                 uow, escalation, actor.staff, out, resolve=resolve, note=note
             )
-            for message in out.messages:
-                await uow.outbox.enqueue(message)
-            await uow.commit()
+            await commit(uow, out)
             return changed

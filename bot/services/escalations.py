@@ -35,7 +35,7 @@ from bot.services.escalation_review import (
     EscalationReview,
     record_event,
 )
-from bot.services.outgoing import Outgoing
+from bot.services.outgoing import Outgoing, commit
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 
@@ -295,9 +295,7 @@ class EscalationService:
                 if patient is None:
                     continue
                 await self._notify(uow, patient, escalation, out, step=escalation.notify_step + 1)
-            for message in out.messages:
-                await uow.outbox.enqueue(message)
-            await uow.commit()
+            await commit(uow, out)
             return len(due)
 
     async def fall_back(self, uow: UnitOfWork, failed: OutboundMessage, out: Outgoing) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.services.outgoing import Outgoing
+from bot.services.outgoing import Outgoing, commit
 from bot.services.ports import Clock, UnitOfWorkFactory
 
 MAX_ATTEMPTS = 5
@@ -76,7 +76,4 @@ class InboxService:
                 {"chat_id": chat_id, "callback_query_id": callback_query_id},
                 purpose="callback",
             )
-            for message in out.messages:
-                await uow.outbox.enqueue(message)
-            await uow.inbox.mark_done(update_id, now)
-            await uow.commit()
+            await commit(uow, out, update_id)

@@ -14,6 +14,7 @@ from typing import Any
 from bot.domain.ids import new_id
 from bot.domain.model import OutboundMessage, Priority
 from bot.services import texts
+from bot.services.ports import UnitOfWork
 
 Button = tuple[str, str]  # (label, callback_data)
 
@@ -184,3 +185,12 @@ class Outgoing:
             ref_kind=ref_kind,
             ref_id=ref_id,
         )
+
+
+async def commit(uow: UnitOfWork, out: Outgoing, update_id: int | None = None) -> None:
+    """End a use case: queue what it sends, mark its update processed, commit — together."""
+    for message in out.messages:
+        await uow.outbox.enqueue(message)
+    if update_id is not None:
+        await uow.inbox.mark_done(update_id, out.now)
+    await uow.commit()

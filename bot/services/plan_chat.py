@@ -32,7 +32,7 @@ from bot.plans.suggestions import (
 )
 from bot.services import texts
 from bot.services.coping import CopingService
-from bot.services.outgoing import Button, Outgoing
+from bot.services.outgoing import Button, Outgoing, commit
 from bot.services.planbook import PlanBook
 from bot.services.ports import Clock, Signer, UnitOfWork, UnitOfWorkFactory
 
@@ -82,12 +82,6 @@ class PlanChatService:
     def _tag(self, patient: Patient, what: str, value: str) -> str:
         return self._signer.tag(f"{patient.id}|{what}|{value}")
 
-    async def _commit(self, uow: UnitOfWork, out: Outgoing, update_id: int) -> None:
-        for message in out.messages:
-            await uow.outbox.enqueue(message)
-        await uow.inbox.mark_done(update_id, out.now)
-        await uow.commit()
-
     async def show_menu(self, chat_id: int, update_id: int) -> None:
         """``/plan``."""
         now = self._clock.now()
@@ -96,7 +90,7 @@ class PlanChatService:
             patient = await uow.patients.by_chat(chat_id)
             if patient is not None and patient.status in SEEN:
                 await self._menu(uow, patient, out)
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def _menu(self, uow: UnitOfWork, patient: Patient, out: Outgoing) -> None:
         current = await self._plans.current(uow, patient.id)
@@ -124,7 +118,7 @@ class PlanChatService:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await uow.patients.by_chat(chat_id)
             if patient is None or patient.status not in SEEN:
-                await self._commit(uow, out, update_id)
+                await commit(uow, out, update_id)
                 return
             out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
             head, _, rest = data.partition(":")
@@ -169,7 +163,7 @@ class PlanChatService:
                 )
                 if strategy is not None:
                     await self._store_suggestion(uow, patient, MarkNotHelping(strategy.id), out)
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def _trigger_help(
         self, patient: Patient, plan: Plan, trigger_id: str, out: Outgoing

@@ -20,7 +20,7 @@ from bot.plans.suggestions import (
 from bot.services import texts
 from bot.services.access import Actor
 from bot.services.escalations import EscalationService
-from bot.services.outgoing import Outgoing
+from bot.services.outgoing import Outgoing, commit
 from bot.services.patients import PatientAccess
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.services.schedules import ScheduleService
@@ -236,9 +236,7 @@ class PlanService:
                     source=f"plan version {stored.version}",
                 )
                 flagged += 1
-            for message in out.messages:
-                await uow.outbox.enqueue(message)
-            await uow.commit()
+            await commit(uow, out)
         return flagged
 
     async def history(self, actor: Actor, reference: str) -> tuple[Patient, list[PlanVersion]]:

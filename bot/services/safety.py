@@ -16,7 +16,7 @@ from bot.domain.triage import assess as triage
 from bot.plans.model import CrisisInfo, Plan
 from bot.services import texts
 from bot.services.escalations import EscalationService
-from bot.services.outgoing import SOS_KEYBOARD, Outgoing
+from bot.services.outgoing import SOS_KEYBOARD, Outgoing, commit
 from bot.services.planbook import PlanBook
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
@@ -119,7 +119,7 @@ class SafetyService:
             await uow.audit.append(
                 actor="patient", action="sos", at=now, patient_ref=patient.reference
             )
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
             return True
 
     async def notify_supporters(self, chat_id: int, callback_query_id: str, update_id: int) -> None:
@@ -138,7 +138,7 @@ class SafetyService:
                     purpose="crisis",
                     priority=Priority.CRISIS,
                 )
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def triage_text(
         self, uow: UnitOfWork, patient: Patient, text: str, out: Outgoing, *, source: str
@@ -175,9 +175,3 @@ class SafetyService:
             patient_ref=patient.reference,
         )
         return result.level
-
-    async def _commit(self, uow: UnitOfWork, out: Outgoing, update_id: int) -> None:
-        for message in out.messages:
-            await uow.outbox.enqueue(message)
-        await uow.inbox.mark_done(update_id, out.now)
-        await uow.commit()

@@ -13,7 +13,7 @@ from bot.domain.risk import Finding
 from bot.domain.zones import check_zone
 from bot.services import texts
 from bot.services.escalations import EscalationService
-from bot.services.outgoing import Button, Outgoing
+from bot.services.outgoing import Button, Outgoing, commit
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.services.schedules import ScheduleService
 
@@ -57,12 +57,6 @@ class SettingsService:
         self._schedules = schedules
         self._escalations = escalations
 
-    async def _commit(self, uow: UnitOfWork, out: Outgoing, update_id: int) -> None:
-        for message in out.messages:
-            await uow.outbox.enqueue(message)
-        await uow.inbox.mark_done(update_id, out.now)
-        await uow.commit()
-
     async def _patient(self, uow: UnitOfWork, chat_id: int) -> Patient | None:
         patient = await uow.patients.by_chat(chat_id)
         if patient is None or patient.status not in (PatientStatus.ACTIVE, PatientStatus.PAUSED):
@@ -89,7 +83,7 @@ class SettingsService:
             patient = await self._patient(uow, chat_id)
             if patient is not None:
                 self._menu(patient, out)
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def _await(
         self, uow: UnitOfWork, patient: Patient, what: str, out: Outgoing, prompt: str
@@ -110,7 +104,7 @@ class SettingsService:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await self._patient(uow, chat_id)
             if patient is None:
-                await self._commit(uow, out, update_id)
+                await commit(uow, out, update_id)
                 return
             out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
             action = data.removeprefix(PREFIX)
@@ -164,7 +158,7 @@ class SettingsService:
                     replace(patient, status=PatientStatus.ACTIVE, paused_until=None, updated_at=now)
                 )
                 out.to_patient(patient.id, texts.SETTINGS_SAVED, purpose="settings")
-            await self._commit(uow, out, update_id)
+            await commit(uow, out, update_id)
 
     async def _set_zone(self, uow: UnitOfWork, patient: Patient, name: str, out: Outgoing) -> None:
         try:

@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.domain.model import Consent, Supporter, SupporterStatus
-from bot.services.outgoing import Outgoing
 from bot.services.ports import UnitOfWork
 
 PREFIX = "sup:"
@@ -48,12 +47,3 @@ async def end_support(
         patient_ref=None if patient is None else patient.reference,
         detail=f"supporter={supporter.id[:8]}",
     )
-
-
-async def commit(uow: UnitOfWork, out: Outgoing, update_id: int | None) -> None:
-    """Queue what ``out`` holds, mark the update done (if any) and commit."""
-    for message in out.messages:
-        await uow.outbox.enqueue(message)
-    if update_id is not None:
-        await uow.inbox.mark_done(update_id, out.now)
-    await uow.commit()

@@ -12,9 +12,9 @@ from dataclasses import replace
 
 from bot.domain.model import EnrolmentCode, Supporter, SupporterStatus
 from bot.services import texts
-from bot.services.outgoing import Outgoing
+from bot.services.outgoing import Outgoing, commit
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.services.supporter_consent import OPEN, PREFIX, active_consent, commit, end_support
+from bot.services.supporter_consent import OPEN, PREFIX, active_consent, end_support
 
 t = texts.Supporters
 TWO_SIDED = ("accept", "decline", "confirm", "wrong")

@@ -23,9 +23,9 @@ from bot.domain.model import (
 )
 from bot.services import texts
 from bot.services.codes import new_secret_code
-from bot.services.outgoing import Button, Outgoing
+from bot.services.outgoing import Button, Outgoing, commit
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.services.supporter_consent import OPEN, PREFIX, active_consent, commit, end_support
+from bot.services.supporter_consent import OPEN, PREFIX, active_consent, end_support
 from bot.services.supporter_notices import ConsentedNotices
 
 t = texts.Supporters

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.model import CheckinStatus, Patient, Priority, SupporterStatus
 from bot.services import texts
-from bot.services.outgoing import Outgoing
+from bot.services.outgoing import Outgoing, commit
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.services.supporter_consent import active_consent, commit, end_support
+from bot.services.supporter_consent import active_consent, end_support
 
 t = texts.Supporters
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from bot.domain.model import Consent, EnrolmentCode, Patient, Supporter
 from bot.services.access import Actor
-from bot.services.outgoing import Outgoing
+from bot.services.outgoing import Outgoing, commit
 from bot.services.patients import PatientAccess
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.services.supporter_consent import PREFIX, commit
+from bot.services.supporter_consent import PREFIX
 from bot.services.supporter_membership import TWO_SIDED, SupporterMembership
 from bot.services.supporter_menu import AWAIT_PREFIX, SupporterMenu
 from bot.services.supporter_notices import ConsentedNotices

@@ -16,6 +16,7 @@ import pytest
 from bot.bootstrap import Services, build_services
 from bot.config import load_settings
 from bot.delivery.pacing import Pacer
+from bot.demo import PLAN
 from bot.domain.model import Patient, Role
 from bot.runtime.app import BotRuntime
 from bot.sandbox.models import BotMessage, SandboxUser
@@ -24,41 +25,6 @@ from bot.services.access import Actor
 from bot.services.clock import ManualClock
 from bot.store.uow import Store
 from tests.factories import make_staff, make_team
-
-PLAN = """\
-reasons:
-  - Be there for my daughter's graduation
-  - Keep my job at the workshop
-triggers:
-  - id: payday
-    label: Payday evenings
-    kind: event
-    coping: [call-sam, surf]
-  - id: old-crowd
-    label: Seeing the old crowd
-    kind: person
-    coping: [leave]
-coping:
-  - id: call-sam
-    title: Call Sam
-    kind: call_someone
-    steps: [Call Sam on 555-0100, Tell him what's going on]
-  - id: surf
-    title: Urge surfing
-    kind: urge_surfing
-    steps: [Notice the urge, Breathe slowly, Watch it pass]
-  - id: leave
-    title: Leave and walk home
-    kind: leave_situation
-    steps: [Say you have to go, Walk the long way home]
-supports:
-  - name: Sam
-    relationship: brother
-    contact: 555-0100
-after_a_slip:
-  message: One slip does not undo your progress.
-  steps: [Stop and get somewhere safe, Call Sam, Tell your counsellor at the next session]
-"""
 
 
 @dataclass
