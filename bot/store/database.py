@@ -76,7 +76,8 @@ class Database:
 def open_database(url: str, *, echo: bool = False, pool_size: int = 5) -> Database:
     """Create the engine (no connection is made yet); SQLite folders are created."""
     sqlite_file = _sqlite_file(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    # hide_parameters: SQL errors never carry values (ids, blind indexes) into logs
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if sqlite_file is not None:
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         kwargs["poolclass"] = NullPool if pool_size == 0 else None
