@@ -63,7 +63,8 @@ def run(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
-    for noisy in ("httpx", "apscheduler", "aiohttp.access", "alembic"):
+    # third-party DEBUG logs can carry request bodies (message text): keep them quiet
+    for noisy in ("httpx", "telegram", "apscheduler", "aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     _run(run_bot(settings, webhook=webhook))
 
