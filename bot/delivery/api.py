@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBUserWarning
+from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 # Outbox rows name their Bot API method, so we call it generically on purpose.
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
@@ -61,7 +61,10 @@ class PtbBotApi:
         try:
             return await self._bot.do_api_request(method, api_kwargs=params)
         except RetryAfter as exc:
-            raise RateLimited(max(seconds(exc.retry_after), 0.1)) from None
+            with warnings.catch_warnings():  # int today, timedelta in PTB's next major
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                wait = seconds(exc.retry_after)
+            raise RateLimited(max(wait, 0.1)) from None
         except Forbidden as exc:
             raise Unreachable(f"403 {exc.message[:120]}") from None
         except BadRequest as exc:

@@ -77,9 +77,18 @@ class Dispatcher:
 
     # --- the loop -------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
+        """Send until stopped; a database error is logged and waited out, never fatal."""
+        delay = 1.0
         try:
             while not stop.is_set():
-                await self.step()
+                try:
+                    await self.step()
+                    delay = 1.0
+                except Exception:
+                    log.exception("delivery.loop_error retry_in=%.0fs", delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 30.0)
+                    continue
                 await self._sleep(stop)
         finally:
             await self._drain_tasks()
@@ -88,8 +97,11 @@ class Dispatcher:
         """Send everything that is ready now, then return (tests and the demo)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            # a send that ends while we claim may commit new rows (an alert after a
+            # failure): only a round with no send in flight before or after proves idle
+            busy_before = bool(self._tasks)
             claimed = await self.step()
-            if not claimed and not self._buffered and not self._tasks:
+            if not claimed and not busy_before and not self._buffered and not self._tasks:
                 return
             await self._sleep(None, cap=0.05)
         raise TimeoutError(f"outbox not idle after {timeout}s ({len(self._buffered)} waiting)")

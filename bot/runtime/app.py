@@ -196,6 +196,8 @@ async def _lead(runtime: BotRuntime, db: Any, stop: asyncio.Event, *, webhook: b
             if stop.is_set():
                 break
         term = asyncio.Event()
+        released = await runtime.services.delivery.take_over()
+        log.info("leader.leading released_claims=%s", released)
         scheduler = build_scheduler(runtime.services, runtime.dispatcher.wake)
         scheduler.start()
         work = [asyncio.create_task(runtime.dispatcher.run(term))]

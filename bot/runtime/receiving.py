@@ -64,6 +64,10 @@ class Poller:
                 log.warning("poll.error error=%s retry_in=%.0fs", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
+            except Exception:  # the database, say: keep receiving once it is back
+                log.exception("poll.store_error retry_in=%.0fs", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
 
 class WebhookReceiver:

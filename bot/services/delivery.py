@@ -166,6 +166,13 @@ class DeliveryService:
             await uow.outbox.note_attempt(message.id, error, self._clock.now() + lease)
             await uow.commit()
 
+    async def take_over(self) -> int:
+        """On becoming the leader: rows the previous (dead) leader had claimed are ours now."""
+        async with self._uows() as uow:
+            released = await uow.outbox.release_claims()
+            await uow.commit()
+            return released
+
     async def keep_leases(self, message_ids: list[str], lease: timedelta) -> None:
         if not message_ids:
             return

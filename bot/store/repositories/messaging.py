@@ -290,6 +290,15 @@ class OutboxRepository:
             )
         )
 
+    async def release_claims(self) -> int:
+        """Put every row being sent back to waiting (a new leader: the old one is gone)."""
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.status == DeliveryStatus.SENDING.value)
+            .values(status=DeliveryStatus.PENDING.value, lease_until=None)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def extend_leases(self, message_ids: list[str], lease_until: datetime) -> None:
         for start in range(0, len(message_ids), 500):
             await self._session.execute(
