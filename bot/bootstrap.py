@@ -171,5 +171,8 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
             escalations,
             planbook,
             grace=timedelta(minutes=settings.checkin_grace_minutes),
+            # PostgreSQL locks rows, not the database: bigger batches, no pause between
+            batch=1000 if store.db.is_sqlite else 2500,
+            batch_pause=0.02 if store.db.is_sqlite else 0.0,
         ),
     )

@@ -23,11 +23,14 @@ from datetime import timedelta
 
 from bot.delivery.api import BotApi, RateLimited, Rejected, Transient, Unreachable
 from bot.delivery.pacing import Pacer
+from bot.domain.model import OutboundMessage
 from bot.services.delivery import DeliveryService, Ready, backoff
 
 log = logging.getLogger(__name__)
 # Answering a button press is not a message to the chat: it is never held back.
 UNPACED = frozenset({"answerCallbackQuery", "email", "webhook"})
+FLUSH_EVERY = 0.2  # seconds between marking sent messages in the database
+FLUSH_SIZE = 25
 
 
 @dataclass(order=True)
@@ -63,6 +66,11 @@ class Dispatcher:
         self._busy: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._telegram_ids: dict[str, int | None] = {}
+        # sent but not yet marked in the database: flushed together, at most one per chat
+        self._unmarked: dict[str, tuple[OutboundMessage, int | None]] = {}
+        self._unmarked_chats: set[int] = set()
+        self._flushing = asyncio.Lock()
+        self._last_flush = time.monotonic()
         self._wake = asyncio.Event()
         self._last_lease_renewal = time.monotonic()
         self.stats: Counter[str] = Counter()
@@ -92,6 +100,7 @@ class Dispatcher:
                 await self._sleep(stop)
         finally:
             await self._drain_tasks()
+            await self.flush()
 
     async def run_until_idle(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
         """Send everything that is ready now, then return (tests and the demo)."""
@@ -102,6 +111,7 @@ class Dispatcher:
             busy_before = bool(self._tasks)
             claimed = await self.step()
             if not claimed and not busy_before and not self._buffered and not self._tasks:
+                await self.flush()
                 return
             await self._sleep(None, cap=0.05)
         raise TimeoutError(f"outbox not idle after {timeout}s ({len(self._buffered)} waiting)")
@@ -113,8 +123,27 @@ class Dispatcher:
             self._wake.clear()
             claimed = await self._claim()
         await self._renew_leases()
+        if self._unmarked and (
+            len(self._unmarked) >= FLUSH_SIZE or time.monotonic() - self._last_flush >= FLUSH_EVERY
+        ):
+            await self.flush()
         self._start_sends()
         return claimed
+
+    async def flush(self) -> None:
+        """Mark what was sent, in one transaction (fewer turns at the database).
+
+        A crash before a flush re-sends those messages once; keeping at most one unmarked
+        message per chat keeps that to at most one duplicate per chat.
+        """
+        async with self._flushing:
+            if not self._unmarked:
+                return
+            batch = list(self._unmarked.values())
+            self._unmarked.clear()
+            self._unmarked_chats.clear()
+            self._last_flush = time.monotonic()
+            await self._delivery.sent_many(batch)
 
     async def _claim(self) -> int:
         ready = await self._delivery.claim(self._batch, self._lease)
@@ -160,6 +189,8 @@ class Dispatcher:
 
     async def _sleep(self, stop: asyncio.Event | None, cap: float | None = None) -> None:
         waits = [self._idle_poll if cap is None else cap]
+        if self._unmarked:
+            waits.append(FLUSH_EVERY)
         now = time.monotonic()
         for chat, queue in self._queues.items():
             if queue and chat not in self._busy:
@@ -257,11 +288,15 @@ class Dispatcher:
                 if telegram_id is None:  # the original is still on its way
                     queued.not_before = time.monotonic() + 1.0
                     return
+        if chat in self._unmarked_chats:
+            await self.flush()  # never two unmarked messages for one chat
         result = await self._api.call(message.method, self._delivery.bot_params(ready, telegram_id))
         sent_id = result.get("message_id") if isinstance(result, dict) else None
-        self._telegram_ids[message.id] = sent_id if isinstance(sent_id, int) else None
+        telegram = sent_id if isinstance(sent_id, int) else None
+        self._telegram_ids[message.id] = telegram
         self._pop(chat, queued)
-        await self._delivery.sent(message, sent_id if isinstance(sent_id, int) else None)
+        self._unmarked[message.id] = (message, telegram)
+        self._unmarked_chats.add(chat)
         self.stats["sent"] += 1
 
     async def _retry_later(self, chat: int, queued: _Queued, error: str) -> None:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.errors import InvalidInput
@@ -98,8 +99,9 @@ def format_local_time(local_time: time) -> str:
     return f"{local_time.hour:02d}:{local_time.minute:02d}"
 
 
+@cache
 def load_zone(name: str) -> ZoneInfo:
-    """The IANA zone called ``name``; :class:`InvalidSchedule` if there is none."""
+    """The IANA zone called ``name`` (kept once loaded); :class:`InvalidSchedule` if none."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

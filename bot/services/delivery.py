@@ -144,13 +144,18 @@ class DeliveryService:
         return params
 
     async def sent(self, message: OutboundMessage, telegram_message_id: int | None) -> None:
+        await self.sent_many([(message, telegram_message_id)])
+
+    async def sent_many(self, sent: list[tuple[OutboundMessage, int | None]]) -> None:
+        """Record deliveries in one transaction (and when each check-in first went out)."""
+        if not sent:
+            return
         now = self._clock.now()
         async with self._uows() as uow:
-            await uow.outbox.mark_sent(message.id, now, telegram_message_id)
-            if message.ref_kind == "checkin" and message.ref_id and telegram_message_id:
-                checkin = await uow.checkins.get(message.ref_id)
-                if checkin is not None and checkin.sent_at is None:
-                    await uow.checkins.update(replace(checkin, sent_at=now))
+            await uow.outbox.mark_sent_many([(m.id, tid) for m, tid in sent], now)
+            checkins = [m.ref_id for m, tid in sent if m.ref_kind == "checkin" and m.ref_id and tid]
+            if checkins:
+                await uow.checkins.mark_sent(checkins, now)
             await uow.commit()
 
     async def retry(self, message: OutboundMessage, delay: float, error: str) -> None:

@@ -7,15 +7,15 @@ machines (rows are claimed with SKIP LOCKED on PostgreSQL; only the leader runs 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.domain.ids import new_id
 from bot.domain.model import Checkin, CheckinStatus, PatientState, PatientStatus, Priority
 from bot.domain.risk import Signals, assess
-from bot.domain.schedule import next_due_text
+from bot.domain.schedule import load_zone, next_due_text
 from bot.services import texts
 from bot.services.checkins import CheckinService
 from bot.services.escalations import EscalationService
@@ -24,6 +24,7 @@ from bot.services.planbook import PlanBook
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+BATCH_PAUSE = 0.02  # seconds between batches: room for other writers (SQLite has one)
 MAX_MISSED_RECORDED = 14  # after a long outage, older occurrences are skipped, not listed
 
 
@@ -55,6 +56,8 @@ class TickService:
         planbook: PlanBook,
         *,
         grace: timedelta,
+        batch: int = 1000,
+        batch_pause: float = BATCH_PAUSE,
     ) -> None:
         self._uows = uows
         self._clock = clock
@@ -62,12 +65,23 @@ class TickService:
         self._escalations = escalations
         self._plans = planbook
         self.grace = grace
+        self.batch = batch
+        self.batch_pause = batch_pause
 
     # --- due check-ins ----------------------------------------------------------------
-    async def materialise_due(self, batch: int = 5000) -> TickReport:
-        """Turn due schedule rows into check-ins (or missed records), then advance them."""
+    async def materialise_due(self, batch: int | None = None) -> TickReport:
+        """Turn due schedule rows into check-ins (or missed records), then advance them.
+
+        Batches are small and the tick pauses briefly between them, so an SOS or an
+        answer arriving meanwhile never waits long for the database (SQLite has one writer).
+        """
         report = TickReport()
+        batch = batch or self.batch
+        first = True
         while True:
+            if not first and self.batch_pause:
+                await asyncio.sleep(self.batch_pause)
+            first = False
             now = self._clock.now()
             async with self._uows() as uow:
                 due = await uow.schedules.claim_due(now, batch)
@@ -120,7 +134,7 @@ class TickService:
         if state is None or state.status is not PatientStatus.ACTIVE or not state.linked:
             report.skipped += 1
             return None
-        local = due.astimezone(ZoneInfo(state.timezone))
+        local = due.astimezone(load_zone(state.timezone))
         if in_quiet_hours(local, state.quiet_start, state.quiet_end):
             report.skipped += 1
             return None
@@ -155,7 +169,7 @@ class TickService:
                 state = states.get(checkin.patient_id)
                 if state is None or state.status is not PatientStatus.ACTIVE:
                     continue
-                local = now.astimezone(ZoneInfo(state.timezone))
+                local = now.astimezone(load_zone(state.timezone))
                 if not in_quiet_hours(local, state.quiet_start, state.quiet_end):
                     out.to_patient(
                         checkin.patient_id,

@@ -65,6 +65,7 @@ class KeyRing:
     active_id: str
     index_key: bytes
     retired: frozenset[str] = field(default_factory=frozenset)
+    _ciphers: dict[str, AESGCM] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.active_id not in self.master_keys:
@@ -76,8 +77,12 @@ class KeyRing:
             raise WrongKey(f"index key must be {KEY_BYTES} bytes, got {len(self.index_key)}")
 
     def master(self, key_id: str) -> AESGCM:
+        cached = self._ciphers.get(key_id)
+        if cached is not None:
+            return cached
         try:
-            return AESGCM(self.master_keys[key_id])
+            cipher = self._ciphers[key_id] = AESGCM(self.master_keys[key_id])
+            return cipher
         except KeyError:
             raise UnknownMasterKey(
                 f"data is wrapped by master key {key_id!r}, which is not in the key file "

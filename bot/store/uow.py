@@ -7,6 +7,7 @@ nothing. Repositories hang off the unit of work and never commit themselves.
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,12 @@ from bot.store.repositories.staff import StaffRepository, TeamRepository
 from bot.store.repositories.supporters import SupporterRepository
 from bot.store.vault import Vault
 
+TURN_TIMEOUT = 30.0
+
+
+class DatabaseBusy(Exception):
+    """This process could not get its turn at the SQLite database in time."""
+
 
 class SqlUnitOfWork:
     session: AsyncSession
@@ -48,14 +55,27 @@ class SqlUnitOfWork:
     coping: CopingRepository
     supporters: SupporterRepository
 
-    def __init__(self, db: Database, ring: KeyRing) -> None:
+    def __init__(self, db: Database, ring: KeyRing, turn: asyncio.Lock | None = None) -> None:
         self._db = db
         self._ring = ring
+        self._turn = turn
         self.committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self.session = self._db.sessions()
-        await self.session.begin()
+        if self._turn is not None:
+            try:  # waiting longer than SQLite's own busy timeout means something is stuck
+                await asyncio.wait_for(self._turn.acquire(), TURN_TIMEOUT)
+            except TimeoutError:
+                raise DatabaseBusy(
+                    f"waited {TURN_TIMEOUT:g} s for the database; another transaction in "
+                    "this process is stuck (a unit of work opened inside another?)"
+                ) from None
+        try:
+            self.session = self._db.sessions()
+            await self.session.begin()
+        except BaseException:
+            self._release()
+            raise
         self.committed = False
         session = self.session
         self.vault = vault = Vault(self._ring, session)
@@ -95,7 +115,14 @@ class SqlUnitOfWork:
             if not self.committed:
                 await self.session.rollback()
         finally:
-            await self.session.close()
+            try:
+                await self.session.close()
+            finally:
+                self._release()
+
+    def _release(self) -> None:
+        if self._turn is not None and self._turn.locked():
+            self._turn.release()
 
 
 class Store:
@@ -104,9 +131,14 @@ class Store:
     def __init__(self, db: Database, ring: KeyRing) -> None:
         self.db = db
         self.ring = ring
+        # SQLite has one writer and its busy handler is not first-come first-served: under
+        # a busy tick an SOS could lose the race for the lock again and again. Taking turns
+        # here (asyncio.Lock wakes waiters in order) bounds its wait to the transactions
+        # already queued. PostgreSQL locks rows and needs none of this.
+        self._turn = asyncio.Lock() if db.is_sqlite else None
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.db, self.ring)
+        return SqlUnitOfWork(self.db, self.ring, self._turn)
 
     async def close(self) -> None:
         await self.db.dispose()

@@ -70,26 +70,22 @@ class Vault:
         self._patient_key[patient_id] = key_id
 
     async def preload(self, patient_ids: Iterable[str]) -> None:
-        """Load many patients' data keys in two queries (bulk jobs)."""
+        """Load many patients' data keys, one query per 2,000 patients (bulk jobs)."""
         wanted = [p for p in set(patient_ids) if p not in self._patient_key]
-        for chunk_start in range(0, len(wanted), 500):
-            chunk = wanted[chunk_start : chunk_start + 500]
+        for chunk_start in range(0, len(wanted), 2000):
+            chunk = wanted[chunk_start : chunk_start + 2000]
             rows = await self._session.execute(
-                select(PatientRow.id, PatientRow.data_key_id).where(PatientRow.id.in_(chunk))
+                select(PatientRow.id, DataKeyRow.id, DataKeyRow.master_key_id, DataKeyRow.wrapped)
+                .join(DataKeyRow, DataKeyRow.id == PatientRow.data_key_id)
+                .where(PatientRow.id.in_(chunk))
             )
-            pairs = list(rows)
-            self._patient_key.update({pid: kid for pid, kid in pairs})
-            key_ids = [kid for _, kid in pairs if kid not in self._keys]
-            if key_ids:
-                keys = await self._session.execute(
-                    select(DataKeyRow).where(DataKeyRow.id.in_(key_ids))
-                )
-                for row in keys.scalars():
-                    if row.wrapped is not None:
-                        raw = crypto.unwrap_data_key(
-                            self.ring, WrappedKey(row.id, row.master_key_id, row.wrapped)
-                        )
-                        self._keys[row.id] = AESGCM(raw)
+            for patient_id, key_id, master_key_id, wrapped in rows:
+                self._patient_key[patient_id] = key_id
+                if wrapped is not None and key_id not in self._keys:
+                    raw = crypto.unwrap_data_key(
+                        self.ring, WrappedKey(key_id, master_key_id, wrapped)
+                    )
+                    self._keys[key_id] = AESGCM(raw)
 
     async def _key_for(self, patient_id: str | None) -> AESGCM:
         if patient_id is None:

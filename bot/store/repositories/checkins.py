@@ -6,15 +6,17 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.ids import new_id
 from bot.domain.model import Answer, Checkin, CheckinStatus
-from bot.store.tables import CheckinAnswerRow, CheckinRow
+from bot.store.tables import Base, CheckinAnswerRow, CheckinRow
 from bot.store.vault import Vault
+
+CHECKINS = Base.metadata.tables["checkins"]
 
 
 def _checkin(row: CheckinRow) -> Checkin:
@@ -100,16 +102,25 @@ class CheckinRepository:
         insert = (
             pg_insert if self._session.get_bind().dialect.name == "postgresql" else (sqlite_insert)
         )
-        inserted: set[str] = set()
-        for start in range(0, len(values), 1000):
-            statement = (
-                insert(CheckinRow)
-                .values(values[start : start + 1000])
-                .on_conflict_do_nothing(index_elements=["schedule_id", "due_at"])
-                .returning(CheckinRow.id)
+        # one statement, rows as parameters: compiled once, sent in batches (insertmanyvalues)
+        statement = (
+            insert(CHECKINS)
+            .on_conflict_do_nothing(index_elements=["schedule_id", "due_at"])
+            .returning(CHECKINS.c.id)
+        )
+        return set((await self._session.execute(statement, values)).scalars())
+
+    async def mark_sent(self, checkin_ids: list[str], now: datetime) -> None:
+        """Their first message went out (only the first time counts)."""
+        for start in range(0, len(checkin_ids), 1000):
+            await self._session.execute(
+                update(CheckinRow)
+                .where(
+                    CheckinRow.id.in_(checkin_ids[start : start + 1000]),
+                    CheckinRow.sent_at.is_(None),
+                )
+                .values(sent_at=now)
             )
-            inserted.update(await self._session.scalars(statement))
-        return inserted
 
     async def needing_reminder(self, sent_before: datetime, limit: int = 500) -> list[Checkin]:
         """Sent, not started, not reminded yet, and sent before ``sent_before``."""

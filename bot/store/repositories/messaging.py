@@ -6,15 +6,17 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import DeliveryStatus, OutboundMessage
 from bot.store.crypto import DataKeyDestroyed
-from bot.store.tables import InboxRow, OutboxRow
+from bot.store.tables import Base, InboxRow, OutboxRow
 from bot.store.vault import Vault
+
+OUTBOX = Base.metadata.tables["outbox"]
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -187,12 +189,12 @@ class OutboxRepository:
             }
             for m in messages
         ]
-        for start in range(0, len(values), 1000):
-            await self._session.execute(
-                _insert(self._session)(OutboxRow)
-                .values(values[start : start + 1000])
-                .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            )
+        await self._session.execute(
+            _insert(self._session)(OUTBOX).on_conflict_do_nothing(
+                index_elements=["idempotency_key"]
+            ),
+            values,
+        )
 
     async def _decode(self, rows: list[OutboxRow]) -> list[OutboundMessage]:
         await self._vault.preload(r.patient_id for r in rows if r.patient_id)
@@ -251,6 +253,24 @@ class OutboxRepository:
                 telegram_message_id=telegram_message_id,
                 last_error=None,
             )
+        )
+
+    async def mark_sent_many(self, sent: list[tuple[str, int | None]], now: datetime) -> None:
+        """Mark many rows sent in one statement (the dispatcher flushes in batches)."""
+        if not sent:
+            return
+        await self._session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == bindparam("b_id"))
+            .values(
+                status=DeliveryStatus.SENT.value,
+                sent_at=now,
+                lease_until=None,
+                attempts=OUTBOX.c.attempts + 1,
+                telegram_message_id=bindparam("b_telegram"),
+                last_error=None,
+            ),
+            [{"b_id": mid, "b_telegram": tid} for mid, tid in sent],
         )
 
     async def mark_retry(

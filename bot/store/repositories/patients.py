@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,22 @@ CHAT_PURPOSE = "patient-chat"
 TABLE = "patients"
 
 
-def _state(row: PatientRow) -> PatientState:
+STATE_COLUMNS = (
+    PatientRow.id,
+    PatientRow.status,
+    PatientRow.timezone,
+    PatientRow.reachable,
+    PatientRow.chat_index,
+    PatientRow.paused_until,
+    PatientRow.quiet_start,
+    PatientRow.quiet_end,
+    PatientRow.last_interaction_at,
+    PatientRow.consented_at,
+    PatientRow.team_id,
+)
+
+
+def _state(row: Any) -> PatientState:
     return PatientState(
         id=row.id,
         status=PatientStatus(row.status),
@@ -169,9 +185,9 @@ class PatientRepository:
         """Scheduling facts for many patients in one query (nothing decrypted)."""
         out: dict[str, PatientState] = {}
         ids = list(set(patient_ids))
-        for start in range(0, len(ids), 500):
-            rows = await self._session.scalars(
-                select(PatientRow).where(PatientRow.id.in_(ids[start : start + 500]))
+        for start in range(0, len(ids), 2000):
+            rows = await self._session.execute(  # columns only: a tick reads thousands
+                select(*STATE_COLUMNS).where(PatientRow.id.in_(ids[start : start + 2000]))
             )
             out.update({row.id: _state(row) for row in rows})
         return out
