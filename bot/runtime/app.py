@@ -201,8 +201,7 @@ async def _lead(runtime: BotRuntime, db: Any, stop: asyncio.Event, *, webhook: b
         scheduler = build_scheduler(runtime.services, runtime.dispatcher.wake)
         scheduler.start()
         work = [asyncio.create_task(runtime.dispatcher.run(term))]
-        if not webhook:
-            work.append(asyncio.create_task(runtime.poller.run(term)))
+        polling = None if webhook else asyncio.create_task(runtime.poller.run(term))
         watchers = [asyncio.ensure_future(stop.wait())]
         if leader is not None:
             watchers.append(asyncio.ensure_future(leader.lost.wait()))
@@ -211,6 +210,11 @@ async def _lead(runtime: BotRuntime, db: Any, stop: asyncio.Event, *, webhook: b
             watcher.cancel()
         term.set()
         scheduler.shutdown(wait=False)
+        if polling is not None:
+            # a long poll would hold shutdown for up to 25 s; what it had not yet stored,
+            # Telegram still holds (the offset only moves after a commit), so cancel it
+            polling.cancel()
+            work.append(polling)
         await asyncio.gather(*work, return_exceptions=True)
         if leader is None:
             break
