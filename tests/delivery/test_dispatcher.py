@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -11,12 +12,13 @@ from bot.config import load_settings
 from bot.delivery.api import RateLimited, Rejected, Transient, Unreachable
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.pacing import Pacer
-from bot.domain.model import DeliveryStatus, PatientStatus, Priority
+from bot.domain.model import DeliveryStatus, Level, PatientStatus, Priority
+from bot.domain.risk import Finding
 from bot.services.clock import SystemClock
 from bot.services.outgoing import Outgoing
 from bot.store.uow import Store
 from tests.delivery.fakes import FakeBotApi
-from tests.factories import make_staff, seed_patient
+from tests.factories import make_staff, make_team, seed_patient
 
 
 @pytest.fixture
@@ -203,3 +205,40 @@ async def test_staff_alerts_reach_the_linked_chat(services: Services, api: FakeB
         await uow.commit()
     await dispatcher(services, api).run_until_idle()
     assert api.texts_to(7001) == ["alert"]
+
+
+async def test_an_alert_that_keeps_failing_moves_on_to_the_next_person(
+    services: Services, api: FakeBotApi
+) -> None:
+    now = services.clock.now()
+    first, second = make_staff(now, "dr.first"), make_staff(now, "dr.second")
+    team = make_team(now, "Relay Team")
+    async with services.store.uow() as uow:
+        await uow.teams.add(team)
+        for chat, person in ((7101, first), (7102, second)):
+            await uow.staff.add(person)
+            await uow.staff.link_telegram(person.id, chat)
+            await uow.teams.add_member(team.id, person.id, now)
+        await uow.commit()
+    pid = await linked_patient(services, 5001)
+    async with services.store.uow() as uow:
+        patient = await uow.patients.get(pid)
+        assert patient is not None
+        await uow.patients.update(replace(patient, team_id=team.id))
+        out = Outgoing("t", now)
+        await services.escalations.raise_findings(
+            uow,
+            replace(patient, team_id=team.id),
+            [Finding("craving_high", Level.URGENT, "craving 9")],
+            out,
+            source="test",
+        )
+        for message in out.messages:
+            await uow.outbox.enqueue(message)
+        await uow.commit()
+    api.fail_next(7101, Transient("500"), Transient("502"), Transient("500"))
+    await dispatcher(services, api).run_until_idle()
+    # three attempts failed (max_attempts is 3 here); the next step re-tries the first person
+    # and brings in the second, at once rather than at the 30-minute deadline
+    assert len(api.texts_to(7101)) == 4
+    assert [t.split("\n")[0] for t in api.texts_to(7102)] == ["🔔 Alert E-1 · URGENT"]
