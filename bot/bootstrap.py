@@ -64,7 +64,7 @@ async def open_store(settings: Settings, *, initialise: bool = False) -> OpenedS
         await db.dispose()
         raise
     notices.extend(keys.notices)
-    return OpenedStore(Store(db, keys.ring), keys, notices)
+    return OpenedStore(Store(db, keys), keys, notices)
 
 
 @dataclass

@@ -18,8 +18,10 @@ def keys_rotate() -> None:
     """Make a new master key active and re-wrap every data key under it (admin only).
 
     Stored values are not re-encrypted, so this is quick. With a key file, the new key
-    is saved first and the old one retired at the end; safe to re-run after a crash.
-    Back up the key file afterwards.
+    is saved first and old keys that no longer wrap anything are retired at the end; a
+    running bot re-reads the key file by itself. With COMPANION_MASTER_KEYS, restart every
+    instance with the new key first. Safe to re-run after a crash. Back up the key file
+    afterwards.
     """
 
     async def body(s: Session) -> None:
@@ -47,6 +49,11 @@ def keys_rotate() -> None:
             say(
                 "Nothing is wrapped by these keys any more; remove them from "
                 f"COMPANION_MASTER_KEYS: {', '.join(result.retired)}"
+            )
+        if result.kept:
+            say(
+                f"Still in use, so kept: {', '.join(result.kept)} (data keys were added "
+                "under them while this ran). Run `clinician keys rotate` again later."
             )
 
     run(body)

@@ -19,7 +19,7 @@ from bot.store import crypto
 from bot.store.database import Database
 from bot.store.keyfile import KeyFileError, read_key_file
 from bot.store.keys import OpenedKeys, check_or_initialise, rotate_master_key
-from bot.store.tables import DataKeyRow
+from bot.store.tables import DataKeyRow, PatientRow
 from bot.store.uow import Store
 from tests.conftest import new_ring
 from tests.factories import seed_patient
@@ -141,3 +141,83 @@ async def test_a_fresh_ring_cannot_open_a_database_made_with_another(database: D
     await check_or_initialise(database, new_ring(), create=True)
     with pytest.raises(crypto.WrongKey):
         await check_or_initialise(database, new_ring(), create=False)
+
+
+async def test_a_running_bot_keeps_working_when_another_process_rotates_the_key_file(
+    tmp_path: Path, now: datetime
+) -> None:
+    running = await open_store(embedded(tmp_path), initialise=True)
+    async with running.store.uow() as uow:
+        _, patient = await seed_patient(uow, now, name="Robin Vale")
+        await uow.commit()
+    rotating = await open_store(embedded(tmp_path))
+    result = await rotate_master_key(rotating.keys, rotating.store.db)
+    await rotating.store.close()
+    try:
+        async with running.store.uow() as uow:  # re-wrapped under a key it had not loaded
+            reread = await uow.patients.get(patient.id)
+            assert reread is not None and reread.name == "Robin Vale"
+            _, newcomer = await seed_patient(uow, now, name="Noor Field")
+            await uow.commit()
+            key_id = await uow.session.scalar(
+                select(DataKeyRow.master_key_id)
+                .join(PatientRow, PatientRow.data_key_id == DataKeyRow.id)
+                .where(PatientRow.id == newcomer.id)
+            )
+    finally:
+        await running.store.close()
+    assert running.keys.ring.active_id == result.new_key_id
+    assert key_id == result.new_key_id  # new data goes under the key the database names
+
+
+async def test_rotation_keeps_an_old_key_that_still_wraps_something(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    opened = await open_store(embedded(tmp_path), initialise=True)
+    old_id = opened.keys.ring.active_id
+    db_file = tmp_path / "data" / "companion.db"
+
+    def a_key_slips_in_under_the_old_master(done: int, total: int) -> None:
+        with sqlite3.connect(db_file) as conn:
+            conn.execute(
+                "INSERT INTO data_keys (id, master_key_id, wrapped, created_at) "
+                "VALUES ('late', ?, x'00', '2026-03-02 14:30:00.000000')",
+                (old_id,),
+            )
+
+    result = await rotate_master_key(
+        opened.keys, opened.store.db, progress=a_key_slips_in_under_the_old_master
+    )
+    await opened.store.close()
+    assert (result.retired, result.kept) == ([], [old_id])
+    assert old_id in read_key_file(tmp_path / "data" / "keys.json").master_keys
+
+
+async def test_keys_without_the_key_the_database_wraps_under_are_refused_at_start(
+    database: Database,
+) -> None:
+    old = new_ring()
+    await check_or_initialise(database, old, create=True)
+    both = crypto.KeyRing(
+        {"mk-test-2": crypto.generate_key(), **old.master_keys}, "mk-test-2", old.index_key
+    )
+    await rotate_master_key(OpenedKeys(both, None), database)
+    with pytest.raises(crypto.UnknownMasterKey, match="keys rotate"):
+        await check_or_initialise(database, old, create=False)
+
+
+async def test_an_instance_without_the_rotated_key_cannot_create_patients_and_says_why(
+    database: Database, now: datetime
+) -> None:
+    old = new_ring()
+    await check_or_initialise(database, old, create=True)
+    both = crypto.KeyRing(
+        {"mk-test-2": crypto.generate_key(), **old.master_keys}, "mk-test-2", old.index_key
+    )
+    stale = Store(database, old)  # started before the rotation, never restarted
+    await rotate_master_key(OpenedKeys(both, None), database)
+    async with stale.uow() as uow:
+        with pytest.raises(crypto.UnknownMasterKey, match="restart it"):
+            await seed_patient(uow, now, name="Noor Field")

@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remember which update failed (the inbox retries it); log the type, never content."""
     error = context.error
-    if isinstance(update, Update):
-        failures(context)[update.update_id] = type(error).__name__
+    if isinstance(update, Update) and error is not None:
+        failures(context)[update.update_id] = error
         log.error(
             "update.failed update_id=%s error=%s",
             update.update_id,

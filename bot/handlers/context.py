@@ -28,7 +28,7 @@ def chat_of(update: Update) -> int | None:
     return None if chat is None else chat.id
 
 
-def failures(context: Any) -> dict[int, str]:
+def failures(context: Any) -> dict[int, BaseException]:
     value = context.application.bot_data.setdefault(FAILURES, {})
     assert isinstance(value, dict)
     return value

@@ -103,11 +103,15 @@ def generate_key() -> bytes:
     return AESGCM.generate_key(bit_length=KEY_BYTES * 8)
 
 
-def wrap_data_key(ring: KeyRing, data_key_id: str, key: bytes) -> WrappedKey:
+def wrap_data_key(
+    ring: KeyRing, data_key_id: str, key: bytes, master_key_id: str | None = None
+) -> WrappedKey:
+    """Wrap under ``master_key_id`` (default: the ring's active key)."""
+    master_id = master_key_id or ring.active_id
     nonce = os.urandom(NONCE_BYTES)
-    aad = _wrap_aad(data_key_id, ring.active_id)
-    sealed = ring.master(ring.active_id).encrypt(nonce, key, aad)
-    return WrappedKey(data_key_id, ring.active_id, nonce + sealed)
+    aad = _wrap_aad(data_key_id, master_id)
+    sealed = ring.master(master_id).encrypt(nonce, key, aad)
+    return WrappedKey(data_key_id, master_id, nonce + sealed)
 
 
 def unwrap_data_key(ring: KeyRing, wrapped: WrappedKey) -> bytes:

@@ -27,7 +27,7 @@ from bot.store.repositories.plans import PlanRepository
 from bot.store.repositories.schedules import ScheduleRepository
 from bot.store.repositories.staff import StaffRepository, TeamRepository
 from bot.store.repositories.supporters import SupporterRepository
-from bot.store.vault import Vault
+from bot.store.vault import KeySource, Vault, as_key_source
 
 TURN_TIMEOUT = 30.0
 
@@ -55,9 +55,9 @@ class SqlUnitOfWork:
     coping: CopingRepository
     supporters: SupporterRepository
 
-    def __init__(self, db: Database, ring: KeyRing, turn: asyncio.Lock | None = None) -> None:
+    def __init__(self, db: Database, keys: KeySource, turn: asyncio.Lock | None = None) -> None:
         self._db = db
-        self._ring = ring
+        self._keys = keys
         self._turn = turn
         self.committed = False
 
@@ -78,7 +78,7 @@ class SqlUnitOfWork:
             raise
         self.committed = False
         session = self.session
-        self.vault = vault = Vault(self._ring, session)
+        self.vault = vault = Vault(self._keys, session)
         self.meta = MetaRepository(session)
         self.audit = AuditRepository(session)
         self.staff = StaffRepository(session, vault)
@@ -128,9 +128,9 @@ class SqlUnitOfWork:
 class Store:
     """The database and key ring together; hands out units of work."""
 
-    def __init__(self, db: Database, ring: KeyRing) -> None:
+    def __init__(self, db: Database, keys: KeyRing | KeySource) -> None:
         self.db = db
-        self.ring = ring
+        self.keys = as_key_source(keys)
         # SQLite has one writer and its busy handler is not first-come first-served: under
         # a busy tick an SOS could lose the race for the lock again and again. Taking turns
         # here (asyncio.Lock wakes waiters in order) bounds its wait to the transactions
@@ -138,7 +138,11 @@ class Store:
         self._turn = asyncio.Lock() if db.is_sqlite else None
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.db, self.ring, self._turn)
+        return SqlUnitOfWork(self.db, self.keys, self._turn)
+
+    @property
+    def ring(self) -> KeyRing:
+        return self.keys.ring
 
     async def close(self) -> None:
         await self.db.dispose()

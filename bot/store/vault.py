@@ -3,6 +3,12 @@
 A :class:`Vault` belongs to one unit of work. It loads data keys from ``data_keys`` on
 first use and forgets them when the transaction ends, so erasing a patient (destroying
 their data key) takes effect at once in every process.
+
+Master keys come from a :class:`KeySource`. When ``clinician keys rotate`` runs while the
+bot is up, data keys get re-wrapped under a master key the bot has not loaded: the vault
+then asks the source to re-read the key file once and tries again. New data keys are
+wrapped under the master key the database names as active (``meta.active_master_key``),
+read under a shared lock, so a rotation never misses a key created while it runs.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select, update
@@ -19,21 +25,81 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.ids import new_id
 from bot.store import crypto
 from bot.store.crypto import SYSTEM_KEY_ID, KeyRing, WrappedKey
-from bot.store.tables import DataKeyRow, PatientRow
+from bot.store.tables import DataKeyRow, MetaRow, PatientRow
+
+ACTIVE_MASTER_KEY = "active_master_key"
+
+
+class KeySource(Protocol):
+    """Where a process gets its key ring; ``reload`` re-reads it, True if it changed."""
+
+    @property
+    def ring(self) -> KeyRing: ...
+
+    def reload(self) -> bool: ...
+
+
+class FixedKeys:
+    """A key ring that never changes (keys from the environment, tests)."""
+
+    def __init__(self, ring: KeyRing) -> None:
+        self._ring = ring
+
+    @property
+    def ring(self) -> KeyRing:
+        return self._ring
+
+    def reload(self) -> bool:
+        return False
+
+
+def as_key_source(keys: KeyRing | KeySource) -> KeySource:
+    return FixedKeys(keys) if isinstance(keys, KeyRing) else keys
 
 
 class Vault:
-    def __init__(self, ring: KeyRing, session: AsyncSession) -> None:
-        self.ring = ring
+    def __init__(self, keys: KeyRing | KeySource, session: AsyncSession) -> None:
+        self._source = as_key_source(keys)
         self._session = session
         self._keys: dict[str, AESGCM] = {}
         self._patient_key: dict[str, str] = {}
+
+    @property
+    def ring(self) -> KeyRing:
+        return self._source.ring
+
+    def _unwrap(self, wrapped: WrappedKey) -> bytes:
+        try:
+            return crypto.unwrap_data_key(self.ring, wrapped)
+        except crypto.UnknownMasterKey:
+            if wrapped.master_key_id in self.ring.master_keys or not self._source.reload():
+                raise
+            return crypto.unwrap_data_key(self.ring, wrapped)
+
+    async def _wrapping_key_id(self) -> str:
+        """The master key new data keys go under: the database's choice, if it made one."""
+        active = await self._session.scalar(
+            select(MetaRow.value)
+            .where(MetaRow.name == ACTIVE_MASTER_KEY)
+            .with_for_update(read=True)
+        )
+        if active is None:
+            return self.ring.active_id
+        if active not in self.ring.master_keys and not (
+            self._source.reload() and active in self.ring.master_keys
+        ):
+            raise crypto.UnknownMasterKey(
+                f"master key {active!r} was made active by `clinician keys rotate`, but this "
+                "process does not hold it; restart it with the new COMPANION_MASTER_KEYS "
+                "(or the current key file)"
+            )
+        return active
 
     # --- data keys ------------------------------------------------------------------
     async def create_data_key(self, now: datetime, key_id: str | None = None) -> str:
         key_id = key_id or new_id()
         raw = crypto.generate_key()
-        wrapped = crypto.wrap_data_key(self.ring, key_id, raw)
+        wrapped = crypto.wrap_data_key(self.ring, key_id, raw, await self._wrapping_key_id())
         self._session.add(
             DataKeyRow(
                 id=key_id,
@@ -61,7 +127,7 @@ class Vault:
             raise crypto.DataKeyDestroyed(f"data key {key_id} does not exist")
         if row.wrapped is None:
             raise crypto.DataKeyDestroyed(f"data key {key_id} was destroyed")
-        raw = crypto.unwrap_data_key(self.ring, WrappedKey(row.id, row.master_key_id, row.wrapped))
+        raw = self._unwrap(WrappedKey(row.id, row.master_key_id, row.wrapped))
         key = AESGCM(raw)
         self._keys[key_id] = key
         return key
@@ -82,9 +148,7 @@ class Vault:
             for patient_id, key_id, master_key_id, wrapped in rows:
                 self._patient_key[patient_id] = key_id
                 if wrapped is not None and key_id not in self._keys:
-                    raw = crypto.unwrap_data_key(
-                        self.ring, WrappedKey(key_id, master_key_id, wrapped)
-                    )
+                    raw = self._unwrap(WrappedKey(key_id, master_key_id, wrapped))
                     self._keys[key_id] = AESGCM(raw)
 
     async def _key_for(self, patient_id: str | None) -> AESGCM:
