@@ -82,8 +82,8 @@ class Settings(BaseSettings):
     )
     webhook_secret: SecretStr | None = Field(
         default=None,
-        description="Secret token Telegram sends with each webhook call (1-256 of A-Z a-z "
-        "0-9 _ -). Required in webhook mode.",
+        description="Secret token Telegram sends with each webhook call (32-256 of A-Z a-z "
+        "0-9 _ -, e.g. `openssl rand -hex 32`). Required in webhook mode.",
     )
     webhook_listen: str = Field(default="127.0.0.1", description="Webhook server address.")
     webhook_port: int = Field(default=8443, ge=1, le=65535, description="Webhook server port.")
@@ -170,7 +170,8 @@ class Settings(BaseSettings):
     )
     alert_webhook_secret: SecretStr | None = Field(
         default=None,
-        description="HMAC-SHA256 key for the `X-Companion-Signature` header of alert webhooks.",
+        description="HMAC-SHA256 key for the `X-Companion-Signature` header of alert webhooks "
+        "(at least 32 characters, e.g. `openssl rand -hex 32`).",
     )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
@@ -206,9 +207,18 @@ class Settings(BaseSettings):
     @classmethod
     def _secret_token(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not re.fullmatch(
-            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+            r"[A-Za-z0-9_-]{32,256}", value.get_secret_value()
         ):
-            raise ValueError("1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+            raise ValueError(
+                "32 to 256 characters of A-Z, a-z, 0-9, _ and - (e.g. `openssl rand -hex 32`)"
+            )
+        return value
+
+    @field_validator("alert_webhook_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("at least 32 characters (e.g. `openssl rand -hex 32`)")
         return value
 
     @field_validator("telegram_token")

@@ -17,7 +17,7 @@ import typer
 
 from bot.bootstrap import OpenedStore, Services, build_services, open_store
 from bot.config import ConfigError, Settings, load_settings
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, NotAllowed
 from bot.errors import describe_startup_error
 from bot.services.access import Actor, load_actor
 
@@ -47,6 +47,15 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def command_name(body: Callable[..., Any]) -> str:
+    """The command being run, as the audit log names it: ``patient_erase`` → ``patient.erase``.
+
+    Command bodies are defined inside the command function, so its name is the first part
+    of the body's qualified name.
+    """
+    return body.__qualname__.split(".")[0].replace("_", ".", 1)
+
+
 def run(body: Callable[[Session], Awaitable[T]], *, needs_staff: bool = True) -> T:
     """Open everything, run ``body``, close; map failures to message + exit code."""
 
@@ -64,9 +73,18 @@ def run(body: Callable[[Session], Awaitable[T]], *, needs_staff: bool = True) ->
                         "--as <username> (e.g. clinician --as dr.rivera patient list)",
                         code=4,
                     )
-                async with opened.store.uow() as uow:
-                    actor = await load_actor(uow, username)
-            return await body(Session(settings, services, actor, opened))
+                try:
+                    async with opened.store.uow() as uow:
+                        actor = await load_actor(uow, username)
+                except NotAllowed:
+                    await services.audit.record_refusal(f"unknown:{username}", command_name(body))
+                    raise
+            try:
+                return await body(Session(settings, services, actor, opened))
+            except NotAllowed as exc:
+                if not exc.audited:
+                    await services.audit.record_refusal(actor.audit_name, command_name(body))
+                raise
         finally:
             await opened.store.close()
 

@@ -68,7 +68,17 @@ def test_settings_are_read_from_a_dot_env_file(tmp_path: Path) -> None:
         (
             "COMPANION_WEBHOOK_SECRET",
             "has spaces in it",
-            "COMPANION_WEBHOOK_SECRET=*** (16 characters): expected 1 to 256 characters",
+            "COMPANION_WEBHOOK_SECRET=*** (16 characters): expected 32 to 256 characters",
+        ),
+        (
+            "COMPANION_WEBHOOK_SECRET",
+            "short_but_valid_chars",
+            "COMPANION_WEBHOOK_SECRET=*** (21 characters): expected 32 to 256 characters",
+        ),
+        (
+            "COMPANION_ALERT_WEBHOOK_SECRET",
+            "guessable",
+            "COMPANION_ALERT_WEBHOOK_SECRET=*** (9 characters): expected at least 32 characters",
         ),
         (
             "COMPANION_GLOBAL_RATE",

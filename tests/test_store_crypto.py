@@ -108,6 +108,16 @@ def test_blind_indexes_are_equal_for_equal_values_and_normalised() -> None:
     assert crypto.blind_index(key, "chat", "12345") != crypto.blind_index(key, "chat", "12346")
 
 
+def test_exact_blind_indexes_keep_case_so_secret_codes_keep_their_strength() -> None:
+    key = generate_key()
+    assert crypto.blind_index(key, "code", "p_AbC", exact=True) != crypto.blind_index(
+        key, "code", "p_abc", exact=True
+    )
+    assert crypto.blind_index(key, "code", "p_AbC", exact=True) == crypto.blind_index(
+        key, "code", "p_AbC", exact=True
+    )
+
+
 def test_blind_indexes_differ_by_purpose_and_key() -> None:
     key = generate_key()
     assert crypto.blind_index(key, "chat", "1") != crypto.blind_index(key, "code", "1")

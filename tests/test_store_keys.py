@@ -39,6 +39,15 @@ async def test_first_start_creates_a_private_key_file_and_says_to_back_it_up(
     assert any(str(key_file) in n and "Back it up" in n for n in opened.notices)
 
 
+async def test_first_start_makes_the_database_and_its_folder_private(tmp_path: Path) -> None:
+    opened = await open_store(embedded(tmp_path), initialise=True)
+    await opened.store.close()
+    data = tmp_path / "data"
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    for path in data.glob("companion.db*"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
 async def test_a_second_start_reuses_the_key_file_and_says_nothing(tmp_path: Path) -> None:
     first = await open_store(embedded(tmp_path), initialise=True)
     await first.store.close()

@@ -19,9 +19,13 @@ class NotFound(DomainError):
 
 
 class NotAllowed(DomainError):
-    """The caller may not do this (role, care team, consent)."""
+    """The caller may not do this (role, care team, consent).
+
+    ``audited`` is True once the refusal is in the audit log, so it is recorded once.
+    """
 
     exit_code = 4
+    audited = False
 
 
 class InvalidInput(DomainError):

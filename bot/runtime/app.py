@@ -124,7 +124,7 @@ async def run_bot(settings: Settings, *, webhook: bool, clock: Clock | None = No
         raise ConfigError(
             [
                 "webhook mode needs COMPANION_WEBHOOK_URL (public https URL) and "
-                "COMPANION_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)"
+                "COMPANION_WEBHOOK_SECRET (32-256 of A-Z a-z 0-9 _ -)"
             ]
         )
     opened = await open_store(settings)

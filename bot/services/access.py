@@ -48,7 +48,9 @@ async def refuse(
         patient_ref=patient_ref,
     )
     await uow.commit()
-    return NotAllowed(message)
+    error = NotAllowed(message)
+    error.audited = True
+    return error
 
 
 def require_admin(actor: Actor, what: str) -> None:

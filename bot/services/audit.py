@@ -68,3 +68,11 @@ class AuditService:
                 actor=actor.audit_name, action=action, at=self._clock.now(), detail=detail
             )
             await uow.commit()
+
+    async def record_refusal(self, who: str, action: str) -> None:
+        """A refused command that no use case recorded (unknown account, admin-only)."""
+        async with self._uows() as uow:
+            await uow.audit.append(
+                actor=who[:64], action=f"denied:{action}"[:64], at=self._clock.now()
+            )
+            await uow.commit()

@@ -146,9 +146,13 @@ def decrypt(key: AESGCM, aad: bytes, blob: bytes) -> bytes:
         raise DecryptionFailed("ciphertext failed authentication") from None
 
 
-def blind_index(index_key: bytes, purpose: str, value: str) -> str:
-    """HMAC-SHA256 of a normalised value, separated by purpose; hex."""
-    normalised = " ".join(value.split()).casefold()
+def blind_index(index_key: bytes, purpose: str, value: str, *, exact: bool = False) -> str:
+    """HMAC-SHA256 of a normalised value, separated by purpose; hex.
+
+    Values are compared ignoring case and spacing, except ``exact`` ones (secret codes,
+    whose mixed case is part of their strength).
+    """
+    normalised = value if exact else " ".join(value.split()).casefold()
     message = f"{purpose}\x00{normalised}".encode()
     return hmac.new(index_key, message, hashlib.sha256).hexdigest()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,7 @@ def open_database(url: str, *, echo: bool = False, pool_size: int = 5) -> Databa
     # hide_parameters: SQL errors never carry values (ids, blind indexes) into logs
     kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if sqlite_file is not None:
-        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(sqlite_file)
         kwargs["poolclass"] = NullPool if pool_size == 0 else None
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
     else:
@@ -89,6 +90,18 @@ def open_database(url: str, *, echo: bool = False, pool_size: int = 5) -> Databa
         _configure_sqlite(engine)
     sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
     return Database(url=url, engine=engine, sessions=sessions)
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file readable by its owner only (0600, folder 0700).
+
+    SQLite gives its -wal and -shm files the database file's permissions. An existing
+    file or folder is left as the operator set it.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 async def table_names(db: Database) -> set[str]:

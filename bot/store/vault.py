@@ -198,5 +198,5 @@ class Vault:
             return None
         return json.loads(await self.open(table, column, row_id, patient_id, blob))
 
-    def index(self, purpose: str, value: str | int) -> str:
-        return crypto.blind_index(self.ring.index_key, purpose, str(value))
+    def index(self, purpose: str, value: str | int, *, exact: bool = False) -> str:
+        return crypto.blind_index(self.ring.index_key, purpose, str(value), exact=exact)

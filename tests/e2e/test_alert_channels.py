@@ -15,7 +15,7 @@ from bot.services import texts
 from tests.e2e.conftest import Clinic
 from tests.e2e.mail import FakeSmtp
 
-SECRET = "hook-secret-for-tests"
+SECRET = "hook-secret-for-tests-0123456789abcdef"
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ class EnrolmentRepository:
         self._session.add(
             EnrolmentCodeRow(
                 id=code.id,
-                code_index=self._vault.index(CODE_PURPOSE, secret),
+                code_index=self._vault.index(CODE_PURPOSE, secret, exact=True),
                 purpose=code.purpose,
                 patient_id=code.patient_id,
                 staff_id=code.staff_id,
@@ -54,7 +54,7 @@ class EnrolmentRepository:
     async def find(self, secret: str) -> EnrolmentCode | None:
         row = await self._session.scalar(
             select(EnrolmentCodeRow).where(
-                EnrolmentCodeRow.code_index == self._vault.index(CODE_PURPOSE, secret)
+                EnrolmentCodeRow.code_index == self._vault.index(CODE_PURPOSE, secret, exact=True)
             )
         )
         return None if row is None else _code(row)
