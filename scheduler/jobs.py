@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -54,12 +54,20 @@ def tick_table(services: Services) -> list[tuple[str, float, Callable[[], Awaita
 
 
 def build_scheduler(services: Services, wake: Callable[[], None]) -> AsyncIOScheduler:
+    """Every job runs once as soon as the scheduler starts, then at its interval.
+
+    An interval's first run would otherwise come one whole interval after each start or
+    takeover: with restarts more often than that, the hourly and 6-hourly jobs (silence,
+    consent expiry, inbox purge) would never run at all. Each job is idempotent.
+    """
     scheduler = AsyncIOScheduler(timezone="UTC")
+    start = datetime.now(UTC)
     for name, seconds, work in tick_table(services):
         scheduler.add_job(
             _job(name, work, wake),
             "interval",
             seconds=seconds,
+            next_run_time=start,
             id=name,
             name=name,
             replace_existing=True,

@@ -1,9 +1,15 @@
-"""One leader sends and ticks; other instances wait as standbys.
+"""One leader processes, sends and ticks; other instances wait as standbys.
 
 PostgreSQL: a session-level advisory lock held on a dedicated connection (not from the
 pool), checked every few seconds; if the connection dies the lock is gone and this
-instance stops leading. SQLite: a second ``companion run`` on the same database file is
-refused with a clear message (an exclusive ``flock`` on a lock file beside it).
+instance stops leading. The server drops the session of a leader that vanished (a network
+partition, a powered-off host) within about a minute thanks to TCP keepalives set on that
+connection (``KEEPALIVES``), so a standby takes over then rather than after the kernel's
+default two hours. The same connection listens for "an update was stored" notices, so
+updates a standby receives by webhook are processed by the leader at once.
+
+SQLite: a second ``companion run`` on the same database file is refused with a clear
+message (an exclusive ``flock`` on a lock file beside it).
 """
 
 from __future__ import annotations
@@ -13,15 +19,25 @@ import contextlib
 import fcntl
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
 
 from bot.store.database import Database
+from bot.store.repositories.inbox import INBOX_CHANNEL
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x52_43_4F_4D  # "RCOM"
+# server-side settings of the lock's connection: an idle session is probed after 15 s, every
+# 5 s, and dropped after 3 unanswered probes; data left unacknowledged for 30 s drops it too
+KEEPALIVES = {
+    "tcp_keepalives_idle": "15",
+    "tcp_keepalives_interval": "5",
+    "tcp_keepalives_count": "3",
+    "tcp_user_timeout": "30000",  # milliseconds
+}
 
 
 class AlreadyRunning(Exception):
@@ -65,30 +81,47 @@ class SqliteLock:
 class PostgresLeader:
     """Advisory lock on a dedicated connection; ``run`` keeps ``leading`` up to date."""
 
-    def __init__(self, db: Database, *, retry: float = 5.0, check: float = 5.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        retry: float = 5.0,
+        check: float = 5.0,
+        on_inbox: Callable[[], None] | None = None,
+    ) -> None:
         self._db = db
         self._retry = retry
         self._check = check
+        self._on_inbox = on_inbox
         self._connection: Any = None
         self.leading = asyncio.Event()
         self.lost = asyncio.Event()
 
-    async def _try(self) -> bool:
-        import asyncpg  # the dedicated connection bypasses SQLAlchemy's pool on purpose
+    async def connect(self) -> Any:
+        """A dedicated connection (not from SQLAlchemy's pool), with ``KEEPALIVES``."""
+        import asyncpg
 
         url = make_url(self._db.url)
-        self._connection = await asyncpg.connect(
+        return await asyncpg.connect(
             host=url.host,
             port=url.port or 5432,
             user=url.username,
             password=url.password,
             database=url.database,
+            server_settings=KEEPALIVES,
         )
+
+    async def _try(self) -> bool:
+        self._connection = await self.connect()
         got = await self._connection.fetchval("SELECT pg_try_advisory_lock($1)", LOCK_KEY)
         if not got:
             await self._connection.close()
             self._connection = None
-        return bool(got)
+            return False
+        if self._on_inbox is not None:
+            wake = self._on_inbox
+            await self._connection.add_listener(INBOX_CHANNEL, lambda *_: wake())
+        return True
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

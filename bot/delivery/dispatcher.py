@@ -5,10 +5,16 @@
 * Across chats, up to ``concurrency`` requests are in flight, paced by :class:`Pacer`.
 * Crisis messages (priority 0) overtake everything: ``wake()`` makes the loop claim at
   once, and the highest-priority ready head is always sent first.
-* 429: pause and retry the same message (no attempt counted). 5xx/timeouts: exponential
-  backoff with jitter up to ``max_attempts``, then failed and the care team told.
-  403: never retried; the recipient is marked unreachable.
+* 429: that chat waits ``retry_after`` and the same message is retried (no attempt
+  counted); other chats go on. Telegram does not say whether a 429 is for one chat or for
+  the whole bot, so 429s for several chats close together pause everything.
+  5xx/timeouts: exponential backoff with jitter up to ``max_attempts``, then failed and the
+  care team told. 403: never retried; the recipient is marked unreachable.
+* A row held longer than ``RECHECK_AFTER`` is checked again just before it is sent: one
+  cancelled meanwhile (an erasure, a /stop) is dropped, not sent.
 * A crash between sending and marking a row sent re-sends it once after its lease ends.
+* Each leadership term starts with empty queues: what a previous term held may have been
+  sent by another leader since.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import asyncio
 import bisect
 import logging
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -31,6 +37,12 @@ log = logging.getLogger(__name__)
 UNPACED = frozenset({"answerCallbackQuery", "email", "webhook"})
 FLUSH_EVERY = 0.2  # seconds between marking sent messages in the database
 FLUSH_SIZE = 25
+RECHECK_AFTER = 1.0  # seconds held after the claim before a row's status is read again
+TELEGRAM_IDS_KEPT = 2000  # Telegram ids of recent sends, for edits (the database has all)
+FORGET_PACING_EVERY = 60.0  # seconds between dropping the pacing state of idle chats
+# 429s for this many different chats within this many seconds: the whole bot is limited
+GLOBAL_429_CHATS = 3
+GLOBAL_429_WINDOW = 10.0
 
 
 @dataclass(order=True)
@@ -38,6 +50,7 @@ class _Queued:
     sort_key: tuple[int, str, str]
     ready: Ready = field(compare=False)
     not_before: float = field(default=0.0, compare=False)
+    claimed_at: float = field(default_factory=time.monotonic, compare=False)
 
 
 class Dispatcher:
@@ -52,6 +65,8 @@ class Dispatcher:
         lease: timedelta = timedelta(seconds=120),
         idle_poll: float = 1.0,
         retry_base: float = 2.0,
+        recheck_after: float = RECHECK_AFTER,
+        remember: int = TELEGRAM_IDS_KEPT,
     ) -> None:
         self._delivery = delivery
         self._api = api
@@ -60,20 +75,47 @@ class Dispatcher:
         self._lease = lease
         self._idle_poll = idle_poll
         self._retry_base = retry_base
+        self._recheck_after = recheck_after
+        self._remember_at_most = remember
         self._slots = asyncio.Semaphore(concurrency)
         self._queues: dict[int, list[_Queued]] = {}
         self._buffered: set[str] = set()
         self._busy: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._telegram_ids: dict[str, int | None] = {}
+        self._telegram_ids: OrderedDict[str, int] = OrderedDict()
         # sent but not yet marked in the database: flushed together, at most one per chat
         self._unmarked: dict[str, tuple[OutboundMessage, int | None]] = {}
         self._unmarked_chats: set[int] = set()
+        self._rate_limited_at: dict[int, float] = {}  # chat -> when it last got a 429
         self._flushing = asyncio.Lock()
         self._last_flush = time.monotonic()
         self._wake = asyncio.Event()
         self._last_lease_renewal = time.monotonic()
+        self._pacing_forgotten = pacer.clock()
         self.stats: Counter[str] = Counter()
+
+    def _forget(self) -> None:
+        """Drop everything held in memory (a leadership term begins or ends)."""
+        self._queues.clear()
+        self._buffered.clear()
+        self._busy.clear()
+        self._unmarked.clear()
+        self._unmarked_chats.clear()
+        self._telegram_ids.clear()
+        self._rate_limited_at.clear()
+
+    @property
+    def remembered_ids(self) -> int:
+        """How many Telegram message ids are cached (at most ``remember``)."""
+        return len(self._telegram_ids)
+
+    def _remember(self, message_id: str, telegram_id: int | None) -> None:
+        if telegram_id is None:
+            return
+        self._telegram_ids[message_id] = telegram_id
+        self._telegram_ids.move_to_end(message_id)
+        while len(self._telegram_ids) > self._remember_at_most:
+            self._telegram_ids.popitem(last=False)
 
     def wake(self) -> None:
         """New rows are in the outbox: claim now (replies and crisis messages feel instant)."""
@@ -85,8 +127,12 @@ class Dispatcher:
 
     # --- the loop -------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
-        """Send until stopped; a database error is logged and waited out, never fatal."""
+        """Send until stopped; a database error is logged and waited out, never fatal.
+
+        One call is one leadership term: it starts and ends with nothing held in memory.
+        """
         delay = 1.0
+        self._forget()
         try:
             while not stop.is_set():
                 try:
@@ -99,8 +145,11 @@ class Dispatcher:
                     continue
                 await self._sleep(stop)
         finally:
-            await self._drain_tasks()
-            await self.flush()
+            try:
+                await self._drain_tasks()
+                await self.flush()
+            finally:
+                self._forget()
 
     async def run_until_idle(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
         """Send everything that is ready now, then return (tests and the demo)."""
@@ -123,6 +172,7 @@ class Dispatcher:
             self._wake.clear()
             claimed = await self._claim()
         await self._renew_leases()
+        self._forget_idle_pacing()
         if self._unmarked and (
             len(self._unmarked) >= FLUSH_SIZE or time.monotonic() - self._last_flush >= FLUSH_EVERY
         ):
@@ -162,6 +212,12 @@ class Dispatcher:
             return
         self._last_lease_renewal = now
         await self._delivery.keep_leases(sorted(self._buffered), self._lease)
+
+    def _forget_idle_pacing(self) -> None:
+        now = self._pacer.clock()
+        if now - self._pacing_forgotten >= FORGET_PACING_EVERY:
+            self._pacing_forgotten = now
+            self._pacer.forget_idle()
 
     def _heads(self) -> list[tuple[_Queued, int]]:
         now = time.monotonic()
@@ -219,16 +275,43 @@ class Dispatcher:
             self._queues.pop(chat, None)
         self._buffered.discard(queued.ready.message.id)
 
-    def _drop_recipient(self, ready: Ready) -> None:
+    def _drop_recipient(self, ready: Ready) -> list[OutboundMessage]:
+        """Drop what is queued for an unreachable recipient; returns what was dropped.
+
+        Messages to bare chats all share the recipient ("chat", "-"): for them only the
+        same chat is dropped, never messages to other people.
+        """
         message = ready.message
+        dropped: list[OutboundMessage] = []
         for chat, queue in list(self._queues.items()):
             for item in list(queue):
                 other = item.ready.message
-                if (other.recipient_kind, other.recipient_id) == (
-                    message.recipient_kind,
-                    message.recipient_id,
-                ):
+                if message.recipient_kind == "chat":
+                    same = other.recipient_kind == "chat" and item.ready.chat_id == ready.chat_id
+                else:
+                    same = (other.recipient_kind, other.recipient_id) == (
+                        message.recipient_kind,
+                        message.recipient_id,
+                    )
+                if same:
                     self._pop(chat, item)
+                    dropped.append(other)
+        return dropped
+
+    def _rate_limited(self, chat: int, queued: _Queued, retry_after: float) -> str:
+        """Hold this chat ``retry_after`` seconds; hold everyone when several chats got a
+        429 close together (a bot-wide limit). Returns which it was."""
+        now = time.monotonic()
+        queued.not_before = now + retry_after  # also for unpaced calls (button answers)
+        self._pacer.pause_chat(chat, retry_after)
+        self._rate_limited_at[chat] = now
+        for other, at in list(self._rate_limited_at.items()):
+            if now - at > GLOBAL_429_WINDOW:
+                del self._rate_limited_at[other]
+        if len(self._rate_limited_at) >= GLOBAL_429_CHATS:
+            self._pacer.pause_all(retry_after)
+            return "all"
+        return "chat"
 
     async def _send(self, chat: int, queued: _Queued) -> None:
         ready = queued.ready
@@ -238,17 +321,24 @@ class Dispatcher:
                 await self._deliver(chat, queued)
             except RateLimited as exc:
                 self.stats["rate_limited"] += 1
-                self._pacer.pause_all(exc.retry_after)
+                scope = self._rate_limited(chat, queued, exc.retry_after)
                 log.warning(
-                    "delivery.rate_limited id=%s retry_after=%s", message.id[:8], exc.retry_after
+                    "delivery.rate_limited id=%s retry_after=%s paused=%s",
+                    message.id[:8],
+                    exc.retry_after,
+                    scope,
                 )
             except Unreachable as exc:
                 self.stats["unreachable"] += 1
                 log.info(
                     "delivery.unreachable id=%s kind=%s", message.id[:8], message.recipient_kind
                 )
-                self._drop_recipient(ready)
+                dropped = self._drop_recipient(ready)
                 await self._delivery.unreachable(message, str(exc))
+                if message.recipient_kind == "chat":  # the others were not cancelled by kind
+                    for other in dropped:
+                        if other.id != message.id:
+                            await self._delivery.cancelled(other, "recipient unreachable")
             except Rejected as exc:
                 if message.method.startswith("edit") and "not modified" in str(exc):
                     self._pop(chat, queued)
@@ -270,7 +360,8 @@ class Dispatcher:
     async def _deliver(self, chat: int, queued: _Queued) -> None:
         ready = queued.ready
         message = ready.message
-        if not await self._delivery.still_allowed(message):
+        recheck = time.monotonic() - queued.claimed_at >= self._recheck_after
+        if not await self._delivery.still_allowed(message, recheck=recheck):
             self.stats["cancelled"] += 1
             self._pop(chat, queued)
             return
@@ -293,7 +384,7 @@ class Dispatcher:
         result = await self._api.call(message.method, self._delivery.bot_params(ready, telegram_id))
         sent_id = result.get("message_id") if isinstance(result, dict) else None
         telegram = sent_id if isinstance(sent_id, int) else None
-        self._telegram_ids[message.id] = telegram
+        self._remember(message.id, telegram)
         self._pop(chat, queued)
         self._unmarked[message.id] = (message, telegram)
         self._unmarked_chats.add(chat)

@@ -98,10 +98,19 @@ class Pacer:
         self._all_paused_until = max(self._all_paused_until, self.clock() + seconds)
 
     def forget_idle(self, older_than: float = 300.0) -> None:
-        """Drop buckets of chats not used for a while (memory stays flat)."""
+        """Drop buckets of chats not used for a while and pauses that are over (memory stays
+        flat). An idle bucket has refilled anyway; a chat still paused keeps its pause."""
         now = self.clock()
+        for chat_id in [c for c, until in self._paused_until.items() if until <= now]:
+            del self._paused_until[chat_id]
         for chat_id in [
-            c for c, b in self._chats.items() if b.stamp is not None and now - b.stamp > older_than
+            c
+            for c, b in self._chats.items()
+            if b.stamp is not None and now - b.stamp > older_than and c not in self._paused_until
         ]:
             del self._chats[chat_id]
-            self._paused_until.pop(chat_id, None)
+
+    @property
+    def tracked_chats(self) -> int:
+        """How many chats have pacing state in memory."""
+        return len(self._chats) + len(self._paused_until.keys() - self._chats.keys())

@@ -22,6 +22,7 @@ from telegram.ext import (
 from bot.bootstrap import Services
 from bot.handlers import callbacks, commands, messages
 from bot.handlers.context import SERVICES, failures
+from bot.services.outgoing import AlreadyProcessed
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,11 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remember which update failed (the inbox retries it); log the type, never content."""
     error = context.error
+    if isinstance(error, AlreadyProcessed):  # another instance handled it first: done
+        log.info("update.already_processed")
+        if isinstance(update, Update):
+            failures(context)[update.update_id] = error
+        return
     if isinstance(update, Update) and error is not None:
         failures(context)[update.update_id] = error
         log.error(

@@ -1,8 +1,10 @@
 """``companion run``: receiving, processing, sending and the clock in one process.
 
-Receiving (polling or webhook) and processing run on every instance; the dispatcher and
-the scheduler ticks run only on the leader (PostgreSQL advisory lock; SQLite allows one
-instance at all). ``BotRuntime`` is also driven step by step by the demo and the tests.
+Receiving by webhook runs on every instance; processing, polling, the dispatcher and the
+scheduler ticks run only on the leader (PostgreSQL advisory lock; SQLite allows one
+instance at all), so updates are handled one at a time, in order, by one process. A
+standby that stores a webhook update wakes the leader's processor (PostgreSQL NOTIFY).
+``BotRuntime`` is also driven step by step by the demo and the tests.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from aiohttp import web
 from telegram import Bot, BotCommand
 from telegram.request import HTTPXRequest
 
-from bot.bootstrap import Services, build_services, open_store
+from bot.bootstrap import Services, build_services, open_store, process_origin
 from bot.config import ConfigError, Settings
 from bot.delivery.api import PtbBotApi
 from bot.delivery.channels import ChannelRouter
@@ -127,7 +129,7 @@ async def run_bot(settings: Settings, *, webhook: bool, clock: Clock | None = No
                 "COMPANION_WEBHOOK_SECRET (32-256 of A-Z a-z 0-9 _ -)"
             ]
         )
-    opened = await open_store(settings)
+    opened = await open_store(settings, origin=process_origin("bot"))
     for notice in opened.notices:
         log.info("%s", notice)
     services = build_services(opened.store, settings, clock)
@@ -147,7 +149,6 @@ async def run_bot(settings: Settings, *, webhook: bool, clock: Clock | None = No
         log.info(
             "bot.started username=%s mode=%s", runtime.username, "webhook" if webhook else "polling"
         )
-        tasks.append(asyncio.create_task(runtime.processor.run(stop), name="processor"))
         if webhook:
             assert settings.webhook_secret is not None and settings.webhook_url is not None
             receiver = WebhookReceiver(
@@ -182,8 +183,9 @@ async def run_bot(settings: Settings, *, webhook: bool, clock: Clock | None = No
 
 
 async def _lead(runtime: BotRuntime, db: Any, stop: asyncio.Event, *, webhook: bool) -> None:
-    """Wait to be leader; then dispatch, tick and (polling mode) poll until stopped or lost."""
-    leader = None if db.is_sqlite else PostgresLeader(db)
+    """Wait to be leader; then process, dispatch, tick and (polling mode) poll until stopped
+    or lost."""
+    leader = None if db.is_sqlite else PostgresLeader(db, on_inbox=runtime.processor.signal)
     leader_task = None if leader is None else asyncio.create_task(leader.run(stop))
     while not stop.is_set():
         if leader is not None:
@@ -200,7 +202,10 @@ async def _lead(runtime: BotRuntime, db: Any, stop: asyncio.Event, *, webhook: b
         log.info("leader.leading released_claims=%s", released)
         scheduler = build_scheduler(runtime.services, runtime.dispatcher.wake)
         scheduler.start()
-        work = [asyncio.create_task(runtime.dispatcher.run(term))]
+        work = [
+            asyncio.create_task(runtime.processor.run(term)),
+            asyncio.create_task(runtime.dispatcher.run(term)),
+        ]
         polling = None if webhook else asyncio.create_task(runtime.poller.run(term))
         watchers = [asyncio.ensure_future(stop.wait())]
         if leader is not None:

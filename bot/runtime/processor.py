@@ -1,7 +1,9 @@
 """Process stored updates one at a time, in update_id order, through the PTB handlers.
 
 A handler that fails because of the update (a bug, bad data) uses up one of the
-update's attempts; after ``MAX_ATTEMPTS`` it is set aside. A failure of the
+update's attempts; after ``MAX_ATTEMPTS`` it is set aside, and its private chat is told
+something went wrong (pointed to /sos) and the audit log records it. An update another
+instance handled meanwhile (``AlreadyProcessed``) is simply done. A failure of the
 infrastructure — the database gone or busy, a key the process has not loaded yet — says
 nothing about the update: it stays pending without losing an attempt, and processing
 pauses (backing off up to a minute) until the infrastructure is back.
@@ -21,6 +23,7 @@ from telegram.ext import Application
 
 from bot.handlers.context import FAILURES
 from bot.services.inbox import InboxService
+from bot.services.outgoing import AlreadyProcessed
 from bot.store.crypto import UnknownMasterKey, WrongKey
 from bot.store.uow import DatabaseBusy
 
@@ -37,6 +40,12 @@ INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
 )
 FIRST_PAUSE = 1.0
 LONGEST_PAUSE = 60.0
+
+
+def private_chat(update: Update) -> int | None:
+    """The private chat an update came from (where to say that it failed), if any."""
+    chat = update.effective_chat
+    return chat.id if chat is not None and chat.type == "private" else None
 
 
 def is_infrastructure(error: BaseException) -> bool:
@@ -81,28 +90,53 @@ class InboxProcessor:
                 return handled
             for update_id, payload in batch:
                 failures.pop(update_id, None)
+                chat_id: int | None = None
                 try:
                     update = Update.de_json(payload, self._app.bot)
+                    chat_id = private_chat(update)
                     await self._app.process_update(update)
                 except Exception as exc:
                     failures[update_id] = exc
                 error = failures.pop(update_id, None)
+                if isinstance(error, AlreadyProcessed):
+                    error = None  # another instance handled it meanwhile: nothing left to do
                 if error is not None and is_infrastructure(error):
                     self._infrastructure_failed(update_id, error)
                     return handled  # keep the order: nothing after it goes first
                 if error is not None:
                     final = await self._inbox.failed(update_id, type(error).__name__)
                     log.warning("inbox.failed update_id=%s final=%s", update_id, final)
-                    if not final:
+                    if final:
+                        await self._set_aside(update_id, error, chat_id)
+                    else:
                         await asyncio.sleep(0.5)
-                elif await self._inbox.is_pending(update_id):
-                    await self._inbox.done(update_id)  # an update no handler consumed
+                else:  # an update no handler consumed is marked here; one consumed stays
+                    await self._inbox.done(update_id)
                 self.pause = 0.0
                 handled += 1
                 self._on_processed()
 
+    async def _set_aside(self, update_id: int, error: BaseException, chat_id: int | None) -> None:
+        """Tell the chat and the audit log; a failure here never holds up other updates."""
+        log.warning(
+            "inbox.set_aside update_id=%s error=%s chat_told=%s",
+            update_id,
+            type(error).__name__,
+            chat_id is not None,
+        )
+        try:
+            await self._inbox.set_aside(update_id, type(error).__name__, chat_id)
+        except Exception as exc:
+            log.warning(
+                "inbox.set_aside_untold update_id=%s error=%s", update_id, type(exc).__name__
+            )
+
     async def run(self, stop: asyncio.Event, poll: float = 2.0) -> None:
+        log.info("processor.running")
         while not stop.is_set():
+            # cleared before reading: an update stored during the last (empty) read sets it
+            # again, so the wait below returns at once instead of after ``poll`` seconds
+            self._signal.clear()
             try:
                 await self.process_pending()
             except Exception as exc:
@@ -116,7 +150,6 @@ class InboxProcessor:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.pause)
                 continue
-            self._signal.clear()
             waiters = [
                 asyncio.ensure_future(self._signal.wait()),
                 asyncio.ensure_future(stop.wait()),

@@ -27,12 +27,19 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 class Poller:
     def __init__(
-        self, bot: Bot, inbox: InboxService, on_stored: Callable[[], None], *, timeout: int = 25
+        self,
+        bot: Bot,
+        inbox: InboxService,
+        on_stored: Callable[[], None],
+        *,
+        timeout: int = 25,
+        first_retry: float = 1.0,
     ) -> None:
         self._bot = bot
         self._inbox = inbox
         self._on_stored = on_stored
         self._timeout = timeout
+        self._first_retry = first_retry  # seconds; doubled after each failure, up to 30
         self.offset: int | None = None
 
     async def poll_once(self) -> int:
@@ -54,12 +61,17 @@ class Poller:
         return len(updates)
 
     async def run(self, stop: asyncio.Event) -> None:
-        await self._bot.do_api_request("deleteWebhook", api_kwargs={})
-        delay = 1.0
+        """Poll until stopped. A failure — of removing a webhook left from webhook mode, of
+        Telegram, of the database — is retried with backoff; receiving never just stops."""
+        delay = self._first_retry
+        webhook_removed = False
         while not stop.is_set():
             try:
+                if not webhook_removed:  # getUpdates is refused while a webhook is set
+                    await self._bot.do_api_request("deleteWebhook", api_kwargs={})
+                    webhook_removed = True
                 await self.poll_once()
-                delay = 1.0
+                delay = self._first_retry
             except (NetworkError, TelegramError, OSError) as exc:
                 log.warning("poll.error error=%s retry_in=%.0fs", type(exc).__name__, delay)
                 await asyncio.sleep(delay)

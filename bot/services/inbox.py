@@ -10,10 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.services.outgoing import Outgoing, commit
+from bot.domain.model import PatientStatus
+from bot.services import texts
+from bot.services.outgoing import AlreadyProcessed, Outgoing, commit
 from bot.services.ports import Clock, UnitOfWorkFactory
 
 MAX_ATTEMPTS = 5
+SET_ASIDE = "update_failed"  # the purpose of the reply to an update set aside
 
 
 class InboxService:
@@ -39,9 +42,15 @@ class InboxService:
             return await uow.inbox.pending(limit)
 
     async def done(self, update_id: int) -> None:
-        """For updates no use case consumed (types we ignore): mark them processed."""
+        """For updates no use case consumed (types we ignore): mark them processed.
+
+        One conditional update: an update a use case already marked stays as it is.
+        """
         async with self._uows() as uow:
-            await uow.inbox.mark_done(update_id, self._clock.now())
+            try:
+                await uow.inbox.mark_done(update_id, self._clock.now())
+            except AlreadyProcessed:
+                return
             await uow.commit()
 
     async def failed(self, update_id: int, error: str) -> bool:
@@ -53,12 +62,39 @@ class InboxService:
             await uow.commit()
             return final
 
-    async def is_pending(self, update_id: int) -> bool:
+    async def set_aside(self, update_id: int, error: str, chat_id: int | None) -> None:
+        """An update that failed for good is not silent: its private chat (if known) is told
+        something went wrong and pointed to /sos, and the audit log records it (the error
+        type only, never content) so the operator sees it."""
+        now = self._clock.now()
         async with self._uows() as uow:
-            return any(uid == update_id for uid, _ in await uow.inbox.pending(500))
+            out = Outgoing(f"set-aside:{update_id}", now)
+            patient = None if chat_id is None else await uow.patients.by_chat(chat_id)
+            if patient is not None and patient.status is not PatientStatus.ERASED:
+                out.to_patient(patient.id, texts.UPDATE_FAILED, purpose=SET_ASIDE, key="reply")
+            elif chat_id is not None:
+                out.add(
+                    "chat",
+                    "-",
+                    "sendMessage",
+                    {"chat_id": chat_id, "text": texts.UPDATE_FAILED},
+                    purpose=SET_ASIDE,
+                    key="reply",
+                )
+            await uow.audit.append(
+                actor="system",
+                action="inbox.set_aside",
+                at=now,
+                patient_ref=None if patient is None else patient.reference,
+                detail=f"update {update_id} failed {MAX_ATTEMPTS} times ({error[:60]}); "
+                + ("the chat was told" if out.messages else "no chat to tell"),
+            )
+            await commit(uow, out)
 
     async def purge(self, older_than: timedelta) -> int:
-        """Drop the payloads of updates processed longer ago than ``older_than``."""
+        """Retention: payloads of updates processed, and of messages sent, failed or
+        cancelled, longer ago than ``older_than`` are dropped; failed updates are deleted.
+        An alert keeps its text while its escalation is open (acknowledging edits it)."""
         async with self._uows() as uow:
             dropped = await uow.inbox.purge_done_before(self._clock.now() - older_than)
             await uow.commit()

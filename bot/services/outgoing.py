@@ -187,10 +187,31 @@ class Outgoing:
         )
 
 
+class AlreadyProcessed(Exception):
+    """The update was handled by someone else meanwhile (another instance, a repeat).
+
+    Raised by ``mark_done`` when the update's row is no longer pending; the use case's
+    effects are rolled back, so the update has exactly one effect. Nothing to do.
+    """
+
+    def __init__(self, update_id: int) -> None:
+        super().__init__(f"update {update_id} was already processed")
+        self.update_id = update_id
+
+
 async def commit(uow: UnitOfWork, out: Outgoing, update_id: int | None = None) -> None:
-    """End a use case: queue what it sends, mark its update processed, commit — together."""
+    """End a use case: mark its update processed, queue what it sends, commit — together.
+
+    Marking the update first takes its row lock at once: on PostgreSQL a second instance
+    working on the same update waits here for the first to commit, then finds it done and
+    raises :class:`AlreadyProcessed` with everything it did rolled back.
+    """
+    if update_id is not None:
+        try:
+            await uow.inbox.mark_done(update_id, out.now)
+        except AlreadyProcessed:
+            await uow.rollback()
+            raise
     for message in out.messages:
         await uow.outbox.enqueue(message)
-    if update_id is not None:
-        await uow.inbox.mark_done(update_id, out.now)
     await uow.commit()

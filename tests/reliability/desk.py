@@ -171,4 +171,4 @@ async def onboard(
 async def first_question(client: SandboxClient, user: SandboxUser) -> BotMessage:
     """The patient types /checkin and gets the first question."""
     await client.send_text(user.id, "/checkin")
-    return await wait_for_text(client, user.chat_id, "(1/5)")
+    return await wait_for_text(client, user.chat_id, "Check-in (1/5)")

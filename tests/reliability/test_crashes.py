@@ -26,7 +26,7 @@ from tests.reliability.desk import (
 from tests.reliability.processes import Deployment, Processes, wait_until
 
 pytestmark = pytest.mark.slow
-NEXT_QUESTION = "(2/5)"
+NEXT_QUESTION = "Check-in (2/5)"
 
 
 def stored_status(database: Path, update_id: int) -> str | None:

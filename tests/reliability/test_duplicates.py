@@ -19,7 +19,7 @@ from tests.e2e.conftest import Clinic
 from tests.reliability.inprocess import unpaced
 
 SECRET = "reliability-webhook-secret_0123"
-NEXT_QUESTION = "(2/5)"
+NEXT_QUESTION = "Check-in (2/5)"
 
 
 async def answered_first_question(clinic: Clinic) -> tuple[Patient, SandboxUser, dict[str, Any]]:

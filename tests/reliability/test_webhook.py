@@ -20,7 +20,7 @@ from bot.store.uow import Store
 from tests.reliability.desk import Desk, onboard
 from tests.reliability.processes import Deployment, Processes, free_port, wait_until
 
-SECRET = "reliability-webhook-secret_0123"
+SECRET = "reliability-webhook-secret_0123456789"
 
 
 def webhook_mode(deployment: Deployment) -> tuple[Deployment, str]:
