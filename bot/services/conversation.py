@@ -19,6 +19,7 @@ from bot.services import texts
 from bot.services.checkins import CheckinService
 from bot.services.escalations import EscalationService
 from bot.services.outgoing import SOS_KEYBOARD, Outgoing, commit
+from bot.services.patients import end_all_support
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.services.safety import SafetyService
 from bot.services.supporters import SupporterService
@@ -124,7 +125,9 @@ class ConversationService:
         """``/stop``: a patient is asked to confirm; a supporter leaves at once."""
         async with self._uows() as uow:
             is_patient = await self._patient(uow, chat_id) is not None
-        if not is_patient and await self._supporters.supporter_stop(chat_id, update_id):
+            is_supporter = not is_patient and await self._supporters.is_supporter_chat(uow, chat_id)
+        if is_supporter:  # supporter_stop marks the update processed, whatever it finds
+            await self._supporters.supporter_stop(chat_id, update_id)
             return
         now = self._clock.now()
         async with self._uows() as uow:
@@ -156,6 +159,7 @@ class ConversationService:
                     stopped = replace(patient, status=PatientStatus.UNENROLLED, updated_at=now)
                     await uow.patients.update(stopped)
                     await uow.schedules.deactivate_for_patient(patient.id, now)
+                    await end_all_support(uow, stopped, reason="stopped", actor="patient", now=now)
                     await self._escalations.raise_findings(
                         uow,
                         stopped,

@@ -26,6 +26,47 @@ from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 MAX_NAME = 120
 MAX_PAUSE_DAYS = 90
+STILL_SUPPORTING = (
+    SupporterStatus.DRAFT,
+    SupporterStatus.INVITED,
+    SupporterStatus.PENDING,
+    SupporterStatus.ACTIVE,
+)
+
+
+async def end_all_support(
+    uow: UnitOfWork, patient: Patient, *, reason: str, actor: str, now: datetime
+) -> int:
+    """The patient's care ended (``/stop``, discharge, erasure): every supporter stops now.
+
+    Like a revocation, for each supporter at once: consents ended, status revoked, open
+    invite codes revoked, anything still queued to them cancelled. Supporters are not told
+    (that would say something about the patient); one audit entry names the actor.
+    """
+    ended = 0
+    for supporter in await uow.supporters.for_patient(patient.id):
+        if supporter.status not in STILL_SUPPORTING:
+            continue
+        for consent in await uow.consents.for_patient(patient.id, supporter_id=supporter.id):
+            if consent.ended_at is None:
+                await uow.consents.end(consent.id, now, reason)
+        await uow.supporters.save(
+            replace(supporter, status=SupporterStatus.REVOKED, updated_at=now)
+        )
+        await uow.enrolment.revoke_open(supporter_id=supporter.id, now=now)
+        await uow.outbox.cancel_pending(
+            recipient_kind="supporter", recipient_id=supporter.id, reason=f"care {reason}"
+        )
+        ended += 1
+    if ended:
+        await uow.audit.append(
+            actor=actor,
+            action="supporters.end",
+            at=now,
+            patient_ref=patient.reference,
+            detail=f"count={ended} reason={reason}",
+        )
+    return ended
 
 
 @dataclass(frozen=True)
@@ -239,6 +280,7 @@ class PatientService:
         change: PatientStatus,
         *,
         paused_until: datetime | None = None,
+        care_ends: bool = False,
     ) -> Patient:
         async with self._uows() as uow:
             patient = await self.access.resolve(uow, actor, reference, action)
@@ -250,6 +292,10 @@ class PatientService:
             updated = replace(patient, status=change, paused_until=paused_until, updated_at=now)
             await uow.patients.update(updated)
             await self._audit(uow, actor, action, patient, f"status={change.value}")
+            if care_ends:
+                await end_all_support(
+                    uow, updated, reason=change.value, actor=actor.audit_name, now=now
+                )
             await uow.commit()
             return updated
 
@@ -297,10 +343,16 @@ class PatientService:
                 PatientStatus.UNENROLLED,
             },
             PatientStatus.DISCHARGED,
+            care_ends=True,
         )
 
     async def erase(self, actor: Actor, reference: str, confirmation: str) -> Patient:
-        """Crypto-shred a patient: their data key is destroyed; a bare audit record stays."""
+        """Crypto-shred a patient: their data key is destroyed; a bare audit record stays.
+
+        Before that, in the same transaction, everything still running stops: supporters
+        are ended, messages cancelled, schedules and alerts closed; the store then scrubs
+        what the key does not cover (see ``bot.store.repositories.erasure``).
+        """
         if confirmation.strip().upper() != reference.strip().upper():
             raise InvalidInput(
                 f"confirmation {confirmation!r} does not match {reference!r}; nothing was erased"
@@ -310,6 +362,7 @@ class PatientService:
             if patient.status is PatientStatus.ERASED:
                 raise Conflict(f"{patient.reference} was already erased")
             now = self._clock.now()
+            await end_all_support(uow, patient, reason="erased", actor=actor.audit_name, now=now)
             await uow.outbox.cancel_pending(
                 recipient_kind="patient", recipient_id=patient.id, reason="patient erased"
             )

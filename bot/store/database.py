@@ -32,7 +32,11 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
-    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction.
+    """WAL, foreign keys, secure delete, a busy timeout, and BEGIN IMMEDIATE everywhere.
+
+    ``secure_delete`` overwrites deleted and replaced content with zeros, so a destroyed
+    data key does not linger in the file's free space (older copies of a page can still
+    sit in the WAL file until a checkpoint: see docs/security.md).
 
     ``BEGIN IMMEDIATE`` takes the write lock up front, so a transaction that reads and
     then writes never fails half-way with SQLITE_BUSY when another process (the CLI
@@ -45,6 +49,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

@@ -366,7 +366,8 @@ class OutboxRow(Base):
     purpose: Mapped[str] = mapped_column(String(32))
     consent_scope: Mapped[str | None] = mapped_column(String(32))
     method: Mapped[str] = mapped_column(String(32))
-    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)  # b"" once dropped (erase, retention)
+    chat_index: Mapped[str | None] = mapped_column(Index64, index=True)  # "chat" rows only
     status: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | failed | cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
@@ -382,7 +383,8 @@ class OutboxRow(Base):
 class InboxRow(Base):
     __tablename__ = "inbox"
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)  # b"" once dropped (erase, retention)
+    chat_index: Mapped[str | None] = mapped_column(Index64, index=True)  # as patients.chat_index
     status: Mapped[str] = mapped_column(String(16), index=True)  # pending | done | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime]
@@ -410,5 +412,6 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(64))
     patient_ref: Mapped[str | None] = mapped_column(String(16), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(String(128), default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import CopingSession
+from bot.store.crypto import DataKeyDestroyed
+from bot.store.repositories.patients import not_erased
 from bot.store.tables import CopingSessionRow
 from bot.store.vault import Vault
 
@@ -77,12 +79,22 @@ class CopingRepository:
     async def due(self, now: datetime, limit: int = 200) -> list[CopingSession]:
         rows = await self._session.scalars(
             select(CopingSessionRow)
-            .where(CopingSessionRow.status == "running", CopingSessionRow.next_prompt_at <= now)
+            .where(
+                CopingSessionRow.status == "running",
+                CopingSessionRow.next_prompt_at <= now,
+                not_erased(CopingSessionRow.patient_id),
+            )
             .order_by(CopingSessionRow.next_prompt_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        return [await self._domain(r) for r in rows]
+        due = []
+        for row in rows:
+            try:
+                due.append(await self._domain(row))
+            except DataKeyDestroyed:  # erased meanwhile (another transaction)
+                continue
+        return due
 
     async def for_patient(
         self, patient_id: str, since: datetime | None = None

@@ -7,14 +7,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Patient, PatientState, PatientStatus
+from bot.store.repositories.chat_index import PATIENT_CHAT
+from bot.store.repositories.erasure import scrub_patient
 from bot.store.tables import PatientRow
 from bot.store.vault import Vault
 
-CHAT_PURPOSE = "patient-chat"
+CHAT_PURPOSE = PATIENT_CHAT
 TABLE = "patients"
 
 
@@ -31,6 +33,17 @@ STATE_COLUMNS = (
     PatientRow.consented_at,
     PatientRow.team_id,
 )
+
+
+def not_erased(patient_id: Any) -> ColumnElement[bool]:
+    """Rows whose patient was not erased (their data key, and so their content, exists).
+
+    Every listing that jobs and clinicians read filters with this, so one erased patient
+    never breaks (or shows up in) a list of many. A NULL patient id counts as not erased.
+    """
+    return ~exists().where(
+        PatientRow.id == patient_id, PatientRow.status == PatientStatus.ERASED.value
+    )
 
 
 def _state(row: Any) -> PatientState:
@@ -192,17 +205,25 @@ class PatientRepository:
             out.update({row.id: _state(row) for row in rows})
         return out
 
-    async def silent_since(self, before: datetime, limit: int = 500) -> list[PatientState]:
-        """Active patients with no interaction since ``before``."""
-        rows = await self._session.scalars(
-            select(PatientRow)
+    async def silent_since(
+        self, before: datetime, limit: int = 500, *, after_id: str | None = None
+    ) -> list[PatientState]:
+        """Active patients with no interaction since ``before``, one page in id order.
+
+        Pass the last id of a page as ``after_id`` for the next; an empty page is the end.
+        """
+        query = (
+            select(*STATE_COLUMNS)
             .where(
                 PatientRow.status == PatientStatus.ACTIVE.value,
                 PatientRow.last_interaction_at < before,
             )
+            .order_by(PatientRow.id)
             .limit(limit)
         )
-        return [_state(r) for r in rows]
+        if after_id is not None:
+            query = query.where(PatientRow.id > after_id)
+        return [_state(row) for row in await self._session.execute(query)]
 
     async def pause_ended(self, now: datetime) -> list[PatientState]:
         rows = await self._session.scalars(
@@ -213,14 +234,18 @@ class PatientRepository:
         return [_state(r) for r in rows]
 
     async def erase(self, patient: Patient, now: datetime) -> Patient:
-        """Crypto-shred: destroy the data key and drop identifying columns."""
+        """Crypto-shred: scrub what the key does not cover, destroy the data key, drop
+        identifying columns (see :mod:`bot.store.repositories.erasure`)."""
         row = await self._session.get(PatientRow, patient.id)
         if row is None:
             raise LookupError(patient.id)
+        await scrub_patient(self._session, self._vault, row.id, row.chat_index, now)
         await self._vault.destroy_data_key(row.data_key_id, now)
         row.name_enc = None
         row.chat_index = None
         row.chat_id_enc = None
+        row.awaiting = None
+        row.awaiting_until = None
         row.status = PatientStatus.ERASED.value
         row.erased_at = now
         row.updated_at = now

@@ -3,6 +3,7 @@ patient erases them too); consent is checked at send time through ``chat_if_cons
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -11,11 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.model import Supporter, SupporterStatus
 from bot.store.crypto import DataKeyDestroyed
 from bot.store.repositories.consents import ConsentRepository
+from bot.store.repositories.patients import not_erased
 from bot.store.tables import SupporterRow
 from bot.store.vault import Vault
 
 CHAT_PURPOSE = "supporter-chat"
 TABLE = "supporters"
+LIVE = not_erased(SupporterRow.patient_id)  # an erased patient's supporters are gone
 
 
 class SupporterRepository:
@@ -70,25 +73,7 @@ class SupporterRepository:
         row.updated_at = supporter.updated_at
         await self._session.flush()
 
-    async def get(self, supporter_id: str) -> Supporter | None:
-        row = await self._session.get(SupporterRow, supporter_id)
-        return None if row is None else await self._domain(row)
-
-    async def for_patient(self, patient_id: str) -> list[Supporter]:
-        rows = await self._session.scalars(
-            select(SupporterRow)
-            .where(SupporterRow.patient_id == patient_id)
-            .order_by(SupporterRow.created_at)
-        )
-        return [await self._domain(r) for r in rows]
-
-    async def by_chat(self, chat_id: int) -> list[Supporter]:
-        """Every supporter record linked to this chat (one person may support several)."""
-        rows = await self._session.scalars(
-            select(SupporterRow).where(
-                SupporterRow.chat_index == self._vault.index(CHAT_PURPOSE, chat_id)
-            )
-        )
+    async def _readable(self, rows: Iterable[SupporterRow]) -> list[Supporter]:
         found = []
         for row in rows:
             try:
@@ -97,11 +82,38 @@ class SupporterRepository:
                 continue
         return found
 
-    async def with_status(self, status: SupporterStatus) -> list[Supporter]:
+    async def get(self, supporter_id: str) -> Supporter | None:
         rows = await self._session.scalars(
-            select(SupporterRow).where(SupporterRow.status == status.value)
+            select(SupporterRow).where(SupporterRow.id == supporter_id, LIVE)
         )
-        return [await self._domain(r) for r in rows]
+        found = await self._readable(rows)
+        return found[0] if found else None
+
+    async def for_patient(self, patient_id: str) -> list[Supporter]:
+        rows = await self._session.scalars(
+            select(SupporterRow)
+            .where(SupporterRow.patient_id == patient_id, LIVE)
+            .order_by(SupporterRow.created_at)
+        )
+        return await self._readable(rows)
+
+    async def by_chat(self, chat_id: int) -> list[Supporter]:
+        """Every supporter record linked to this chat (one person may support several)."""
+        rows = await self._session.scalars(
+            select(SupporterRow).where(
+                SupporterRow.chat_index == self._vault.index(CHAT_PURPOSE, chat_id), LIVE
+            )
+        )
+        return await self._readable(rows)
+
+    async def with_status(self, status: SupporterStatus) -> list[Supporter]:
+        rows = list(
+            await self._session.scalars(
+                select(SupporterRow).where(SupporterRow.status == status.value, LIVE)
+            )
+        )
+        await self._vault.preload(r.patient_id for r in rows)
+        return await self._readable(rows)
 
     async def chat_if_consented(
         self, supporter_id: str, scope: str | None, now: datetime

@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('action', sa.String(length=64), nullable=False),
     sa.Column('patient_ref', sa.String(length=16), nullable=True),
     sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('origin', sa.String(length=128), nullable=False),
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('seq', name=op.f('pk_audit_log'))
@@ -71,6 +72,7 @@ def upgrade() -> None:
     op.create_table('inbox',
     sa.Column('update_id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('payload_enc', sa.LargeBinary(), nullable=False),
+    sa.Column('chat_index', sa.String(length=64), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
@@ -78,6 +80,7 @@ def upgrade() -> None:
     sa.Column('error', sa.String(length=200), nullable=True),
     sa.PrimaryKeyConstraint('update_id', name=op.f('pk_inbox'))
     )
+    op.create_index(op.f('ix_inbox_chat_index'), 'inbox', ['chat_index'], unique=False)
     op.create_index(op.f('ix_inbox_status'), 'inbox', ['status'], unique=False)
     op.create_table('meta',
     sa.Column('name', sa.String(length=64), nullable=False),
@@ -196,6 +199,7 @@ def upgrade() -> None:
     sa.Column('consent_scope', sa.String(length=32), nullable=True),
     sa.Column('method', sa.String(length=32), nullable=False),
     sa.Column('payload_enc', sa.LargeBinary(), nullable=False),
+    sa.Column('chat_index', sa.String(length=64), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
@@ -210,6 +214,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_outbox_idempotency_key'))
     )
+    op.create_index(op.f('ix_outbox_chat_index'), 'outbox', ['chat_index'], unique=False)
     op.create_index(op.f('ix_outbox_patient_id'), 'outbox', ['patient_id'], unique=False)
     op.create_index('ix_outbox_ready', 'outbox', ['status', 'priority', 'next_attempt_at'], unique=False)
     op.create_table('plan_suggestions',
@@ -404,6 +409,7 @@ def downgrade() -> None:
     op.drop_table('plan_suggestions')
     op.drop_index('ix_outbox_ready', table_name='outbox')
     op.drop_index(op.f('ix_outbox_patient_id'), table_name='outbox')
+    op.drop_index(op.f('ix_outbox_chat_index'), table_name='outbox')
     op.drop_table('outbox')
     op.drop_index(op.f('ix_escalations_status'), table_name='escalations')
     op.drop_index('ix_escalations_patient_rule', table_name='escalations')
@@ -419,6 +425,7 @@ def downgrade() -> None:
     op.drop_table('staff')
     op.drop_table('meta')
     op.drop_index(op.f('ix_inbox_status'), table_name='inbox')
+    op.drop_index(op.f('ix_inbox_chat_index'), table_name='inbox')
     op.drop_table('inbox')
     op.drop_index(op.f('ix_enrolment_attempts_chat_index'), table_name='enrolment_attempts')
     op.drop_table('enrolment_attempts')
