@@ -20,6 +20,7 @@ from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.services.supporters import SupporterService
 
 GONE = {PatientStatus.ERASED}
+PATIENT_LOST = ("sendMessage", "sendDocument")  # failures the patient misses: the team is told
 
 
 @dataclass(frozen=True)
@@ -111,11 +112,19 @@ class DeliveryService:
             await uow.commit()
             return ready
 
-    async def still_allowed(self, message: OutboundMessage) -> bool:
-        """Consent is checked again right before sending to a supporter."""
-        if message.recipient_kind != "supporter":
+    async def still_allowed(self, message: OutboundMessage, *, recheck: bool = False) -> bool:
+        """Right before sending: consent to a supporter is checked again, and a row held a
+        while (``recheck``) must still be the dispatcher's to send — not cancelled (an
+        erasure, a /stop), failed, or handed back to waiting meanwhile."""
+        if message.recipient_kind != "supporter" and not recheck:
             return True
         async with self._uows() as uow:
+            if recheck:
+                current = await uow.outbox.get(message.id)
+                if current is None or current.status is not DeliveryStatus.SENDING:
+                    return False
+            if message.recipient_kind != "supporter":
+                return True
             chat, reason = await self._supporter_chat(uow, message)
             if chat is None:
                 await uow.outbox.mark_final(message.id, DeliveryStatus.CANCELLED, reason)
@@ -194,9 +203,15 @@ class DeliveryService:
         """Give up on a message; the care team is told, never silently dropped."""
         now = self._clock.now()
         async with self._uows() as uow:
-            await uow.outbox.mark_final(message.id, DeliveryStatus.FAILED, error)
+            if not await uow.outbox.mark_final(message.id, DeliveryStatus.FAILED, error):
+                await uow.commit()  # cancelled meanwhile (an erased patient): nobody to tell
+                return
             out = Outgoing(f"failed:{message.id}", now)
-            if message.recipient_kind == "patient" and message.patient_id:
+            if (
+                message.recipient_kind == "patient"
+                and message.patient_id
+                and message.method in PATIENT_LOST
+            ):  # a stale button answer or a failed edit lost the patient nothing
                 patient = await uow.patients.get(message.patient_id)
                 if patient is not None and patient.status not in GONE:
                     await self._escalations.raise_findings(
@@ -225,9 +240,10 @@ class DeliveryService:
             await uow.outbox.mark_final(message.id, DeliveryStatus.FAILED, error)
             out = Outgoing(f"unreachable:{message.id}", now)
             kind, rid = message.recipient_kind, message.recipient_id
-            await uow.outbox.cancel_pending(
-                recipient_kind=kind, recipient_id=rid, reason="recipient unreachable"
-            )
+            if kind != "chat":  # bare chats share one recipient id: the dispatcher cancels
+                await uow.outbox.cancel_pending(  # only what it holds for this one chat
+                    recipient_kind=kind, recipient_id=rid, reason="recipient unreachable"
+                )
             if kind == "patient":
                 patient = await uow.patients.get(rid)
                 if patient is not None and patient.reachable and patient.status not in GONE:

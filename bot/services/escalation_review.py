@@ -120,6 +120,8 @@ class EscalationReview:
             if alert.method != "sendMessage" or alert.recipient_kind != "staff":
                 continue
             text = str(alert.payload.get("text", ""))
+            if not text:  # its payload was purged: there is nothing to add the note to
+                continue
             out.add(
                 "staff",
                 alert.recipient_id,
@@ -141,6 +143,8 @@ class EscalationReview:
                 purpose="alert-update",
                 priority=Priority.ALERT,
                 key=f"{'resolved' if resolve else 'ack'}:{alert.id}",
+                ref_kind="escalation",  # so erasing the patient blanks it with the alert
+                ref_id=changed.id,
             )
         await uow.audit.append(
             actor=f"staff:{staff.username}",

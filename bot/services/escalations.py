@@ -38,6 +38,33 @@ from bot.services.escalation_review import (
 from bot.services.outgoing import Outgoing, commit
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
+ALERT_AGAIN = frozenset({Level.CRISIS, Level.URGENT})  # never only "added" to a taken alert
+ALERTS = ("sendMessage", "email")  # outbox methods that alert one person
+NOT_ALERTED = (DeliveryStatus.CANCELLED,)  # rows that never counted as an alert
+
+
+def reopens(existing: Escalation, finding: Finding) -> bool:
+    """A crisis or urgent finding on an escalation someone has already taken (acknowledged
+    or resolved) opens a new one that alerts from the first step: adding it to the old
+    one would alert nobody, while the patient is told the team was alerted."""
+    return existing.status is not EscalationStatus.OPEN and finding.level in ALERT_AGAIN
+
+
+def team_told(raised: Sequence[Escalation]) -> bool:
+    """Whether the patient may be told the care team knows: one of these escalations is
+    open, so its alerts are going out until someone acknowledges it (with nobody
+    reachable it waits at the top of ``clinician escalations``, ``no_recipient`` on its
+    timeline). A finding only added to an escalation someone already took is not that."""
+    return any(e.status is EscalationStatus.OPEN for e in raised)
+
+
+def alert_step(message: OutboundMessage, escalation_id: str) -> int | None:
+    """The step a Telegram alert was sent at (its key ends ``alert:<e>:<staff>:<step>:<lvl>``)."""
+    marker = f"alert:{escalation_id}:{message.recipient_id}:"
+    _, found, rest = message.idempotency_key.rpartition(marker)
+    step = rest.split(":", 1)[0]
+    return int(step) if found and step.isdigit() else None
+
 
 class EscalationService:
     def __init__(
@@ -75,7 +102,10 @@ class EscalationService:
             existing = await uow.escalations.open_for_rule(
                 patient.id, finding.rule, now - self._merge
             )
-            if existing is None:
+            followed = None
+            if existing is not None and reopens(existing, finding):
+                followed = existing
+            if existing is None or followed is not None:
                 escalation = Escalation(
                     id=new_id(),
                     number=await uow.meta.next_number("escalation"),
@@ -91,13 +121,21 @@ class EscalationService:
                 await record_event(
                     uow, escalation, "raised", now, detail=f"{source}: {finding.reason}"
                 )
+                if followed is not None:  # someone took the last one; this one alerts afresh
+                    await record_event(
+                        uow,
+                        escalation,
+                        "follows",
+                        now,
+                        detail=f"after {followed.reference} ({followed.status.value})",
+                    )
                 escalation = await self._notify(uow, patient, escalation, out, step=0)
                 await uow.audit.append(
                     actor="system",
                     action="escalation.raise",
                     at=now,
                     patient_ref=patient.reference,
-                    detail=f"{escalation.reference} {finding.rule} {finding.level.value}",
+                    detail=escalation.reference,  # no rule or level: audit outlives erasure
                 )
             else:
                 reasons = existing.reasons + (
@@ -141,6 +179,30 @@ class EscalationService:
             self.email_alerts and bool(staff.email)
         )
 
+    async def _team(self, uow: UnitOfWork, team_id: str) -> tuple[AlertPolicy, list[Staff]]:
+        """The team's alert policy and its members who can be alerted, in team order."""
+        members = [m for m in await self._reachable_members(uow, team_id) if self._reachable(m)]
+        return await self._policy(uow, team_id), members
+
+    @staticmethod
+    async def _alerted(uow: UnitOfWork, escalation: Escalation) -> set[str]:
+        """Staff ids sent an alert (Telegram or e-mail) for this escalation, failed or not."""
+        return {
+            m.recipient_id
+            for m in await uow.outbox.by_ref("escalation", escalation.id)
+            if m.method in ALERTS and m.status not in NOT_ALERTED
+        }
+
+    @staticmethod
+    async def _noted_since_last_alert(uow: UnitOfWork, escalation: Escalation, kind: str) -> bool:
+        """Whether the timeline has ``kind`` after the last alert sent to anyone."""
+        for event in reversed(await uow.escalations.events(escalation)):
+            if event.kind == kind:
+                return True
+            if event.kind in ("notified", "renotified"):
+                return False
+        return False
+
     async def _notify(
         self,
         uow: UnitOfWork,
@@ -149,20 +211,20 @@ class EscalationService:
         out: Outgoing,
         *,
         step: int,
+        only: Sequence[str] | None = None,
     ) -> Escalation:
-        """Alert this step's recipients on their channels and set the next deadline."""
+        """Alert this step's recipients on their channels and set the next deadline.
+
+        ``only`` narrows the step to these people (falling back: only those not alerted yet,
+        and no webhook again).
+        """
         now = out.now
-        policy = await self._policy(uow, patient.team_id)
-        members = [
-            m for m in await self._reachable_members(uow, patient.team_id) if self._reachable(m)
-        ]
+        policy, members = await self._team(uow, patient.team_id)
         by_id = {m.id: m for m in members}
         chosen = recipients([m.id for m in members], escalation.level, step, policy)
-        already = {
-            m.recipient_id
-            for m in await uow.outbox.by_ref("escalation", escalation.id)
-            if m.method in ("sendMessage", "email") and m.status is not DeliveryStatus.CANCELLED
-        }
+        if only is not None:
+            chosen = [staff_id for staff_id in chosen if staff_id in only]
+        already = await self._alerted(uow, escalation)
         text = texts.ALERT.format(
             escalation=escalation.reference,
             level=escalation.level.value.upper(),
@@ -198,7 +260,7 @@ class EscalationService:
             if self.email_alerts and staff.email:
                 self._email(out, escalation, staff_id, text, priority, key)
                 await record_event(uow, escalation, kind, now, staff_id=staff_id, channel="email")
-        if self.webhook_alerts and escalation.level is not Level.INFO:
+        if self.webhook_alerts and escalation.level is not Level.INFO and only is None:
             out.add(
                 "webhook",
                 patient.team_id,
@@ -221,7 +283,11 @@ class EscalationService:
                 ref_id=escalation.id,
             )
             await record_event(uow, escalation, "notified", now, channel="webhook")
-        if not chosen and escalation.level is not Level.INFO:
+        if (
+            not chosen
+            and escalation.level is not Level.INFO
+            and not await self._noted_since_last_alert(uow, escalation, "no_recipient")
+        ):  # once, not at every deadline: the timeline stays readable
             await record_event(
                 uow,
                 escalation,
@@ -299,8 +365,15 @@ class EscalationService:
             return len(due)
 
     async def fall_back(self, uow: UnitOfWork, failed: OutboundMessage, out: Outgoing) -> None:
-        """An alert could not be delivered to one person: go to the next one now."""
-        if failed.ref_id is None:
+        """An alert could not be delivered to one person: alert the next one now.
+
+        Only people the team's policy names next and who have no alert for this escalation
+        yet are alerted; the person whose alert failed is never alerted again from here (the
+        deadline's re-notification still includes them). A failure of an alert from an
+        earlier step is only recorded. When nobody new is left, that is recorded once and
+        the deadline stays as it was.
+        """
+        if failed.ref_id is None or failed.method != "sendMessage":
             return
         escalation = await uow.escalations.get(failed.ref_id, lock=True)
         if escalation is None or escalation.status is not EscalationStatus.OPEN:
@@ -311,13 +384,33 @@ class EscalationService:
             "delivery_failed",
             out.now,
             staff_id=failed.recipient_id,
-            channel="email" if failed.method == "email" else "telegram",
+            channel="telegram",
         )
-        if failed.method == "sendMessage":
-            await self.fall_back_to_email(uow, failed, out)
+        step = alert_step(failed, escalation.id)
+        if step is not None and step < escalation.notify_step:
+            return  # a later step has gone out since; it has its own fallback
+        await self.fall_back_to_email(uow, failed, out)
         patient = await uow.patients.get(escalation.patient_id)
-        if patient is not None:
-            await self._notify(uow, patient, escalation, out, step=escalation.notify_step + 1)
+        if patient is None:
+            return
+        policy, members = await self._team(uow, patient.team_id)
+        ids = [m.id for m in members]
+        alerted = await self._alerted(uow, escalation) | {failed.recipient_id}
+        for next_step in range(escalation.notify_step + 1, escalation.notify_step + len(ids) + 1):
+            fresh = [
+                s for s in recipients(ids, escalation.level, next_step, policy) if s not in alerted
+            ]
+            if fresh:
+                await self._notify(uow, patient, escalation, out, step=next_step, only=fresh)
+                return
+        if not await self._noted_since_last_alert(uow, escalation, "no_one_left"):
+            await record_event(
+                uow,
+                escalation,
+                "no_one_left",
+                out.now,
+                detail="everyone the alert policy names has an alert; next round at the deadline",
+            )
 
     # --- closing the loop and reading (see escalation_review) ----------------------------
     async def acknowledge_from_telegram(

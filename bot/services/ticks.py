@@ -26,6 +26,7 @@ from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger(__name__)
 BATCH_PAUSE = 0.02  # seconds between batches: room for other writers (SQLite has one)
 MAX_MISSED_RECORDED = 14  # after a long outage, older occurrences are skipped, not listed
+SILENCE_PAGE = 25  # silent patients per transaction: an SOS waits for one page at most
 
 
 def in_quiet_hours(local: datetime, start: str | None, end: str | None) -> bool:
@@ -67,6 +68,7 @@ class TickService:
         self.grace = grace
         self.batch = batch
         self.batch_pause = batch_pause
+        self.silence_page = SILENCE_PAGE
 
     # --- due check-ins ----------------------------------------------------------------
     async def materialise_due(self, batch: int | None = None) -> TickReport:
@@ -211,32 +213,53 @@ class TickService:
 
     # --- silence and pauses --------------------------------------------------------------
     async def silence(self) -> int:
-        """Patients silent for their plan's number of days get one open alert, not many."""
+        """Patients silent for their plan's number of days get one alert per silence.
+
+        Any silence escalation raised since the patient's last interaction, even one
+        already resolved, stands for this silence: the team has seen it. Every silent
+        patient is checked, a page at a time in id order, one short transaction per page.
+        """
         now = self._clock.now()
         raised = 0
-        async with self._uows() as uow:
-            out = Outgoing(f"silence:{now.date().isoformat()}", now)
-            for state in await uow.patients.silent_since(now - timedelta(days=1)):
-                patient = await uow.patients.get(state.id)
-                if patient is None or patient.last_interaction_at is None:
-                    continue
-                current = await self._plans.current(uow, state.id)
-                thresholds = self._plans.thresholds(current.plan)
-                days = (now - patient.last_interaction_at).days
-                risk = assess(Signals(silence_days=days), thresholds)
-                if not risk.findings:
-                    continue
-                already = await uow.escalations.open_for_rule(
-                    patient.id, "silence", patient.last_interaction_at
+        after: str | None = None
+        while True:
+            async with self._uows() as uow:
+                page = await uow.patients.silent_since(
+                    now - timedelta(days=1), self.silence_page, after_id=after
                 )
-                if already is None:
-                    await self._escalations.raise_findings(
-                        uow, patient, list(risk.findings), out, source="engagement"
-                    )
-                    raised += 1
-            await uow.outbox.enqueue_many(out.messages)
-            await uow.commit()
-        return raised
+                if not page:
+                    return raised
+                out = Outgoing(f"silence:{now.date().isoformat()}", now)
+                for state in page:
+                    raised += await self._silence_of(uow, state, out)
+                await uow.outbox.enqueue_many(out.messages)
+                await uow.commit()
+            if len(page) < self.silence_page:
+                return raised
+            after = page[-1].id
+            if self.batch_pause:
+                await asyncio.sleep(self.batch_pause)
+
+    async def _silence_of(self, uow: UnitOfWork, state: PatientState, out: Outgoing) -> int:
+        """1 if this patient's silence was raised now, else 0."""
+        since = state.last_interaction_at
+        if since is None:
+            return 0
+        earlier = await uow.escalations.find(patient_ids=[state.id], since=since)
+        if any(e.rule == "silence" for e in earlier):
+            return 0
+        patient = await uow.patients.get(state.id)
+        if patient is None or patient.status is not PatientStatus.ACTIVE:
+            return 0
+        current = await self._plans.current(uow, state.id)
+        thresholds = self._plans.thresholds(current.plan)
+        risk = assess(Signals(silence_days=(out.now - since).days), thresholds)
+        if not risk.findings:
+            return 0
+        await self._escalations.raise_findings(
+            uow, patient, list(risk.findings), out, source="engagement"
+        )
+        return 1
 
     async def end_pauses(self) -> int:
         now = self._clock.now()

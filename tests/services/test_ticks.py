@@ -7,8 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.pacing import Pacer
 from bot.domain.model import CheckinStatus, Patient, PatientStatus
 from bot.services import texts
+from tests.delivery.fakes import FakeBotApi
 from tests.services.conftest import World
 
 NY = "America/New_York"
@@ -38,6 +41,13 @@ async def checkins(world: World, patient: Patient) -> list[tuple[datetime, Check
 
 def at(world: World, text: str) -> None:
     world.clock.set(datetime.fromisoformat(text))
+
+
+async def deliver(world: World) -> FakeBotApi:
+    """What the dispatcher does: send everything ready to Telegram and record it sent."""
+    api = FakeBotApi()
+    await Dispatcher(world.services.delivery, api, Pacer(), idle_poll=0.01).run_until_idle()
+    return api
 
 
 async def test_a_due_schedule_becomes_one_checkin_with_its_invitation(world: World) -> None:
@@ -97,12 +107,10 @@ async def test_after_long_downtime_old_checkins_are_missed_not_flooded(world: Wo
 async def test_one_reminder_then_expiry_counts_as_missed(world: World) -> None:
     at(world, "2026-03-02T13:00:00+00:00")
     patient = await active_patient(world)
-    checkin = await world.services.checkins.now_for(world.clinician, patient.reference)
-    async with world.services.store.uow() as uow:
-        await uow.checkins.update(
-            replace(checkin, status=CheckinStatus.SENT, sent_at=world.clock.now())
-        )
-        await uow.commit()
+    await world.services.schedules.set(world.clinician, patient.reference, ["09:00"], "*")
+    at(world, "2026-03-02T14:00:30+00:00")
+    await world.services.ticks.materialise_due()
+    assert texts.CHECKIN_INTRO in (await deliver(world)).texts_to(700001)
     world.tick(minutes=59)
     assert await world.services.ticks.remind_and_expire() == (0, 0)
     world.tick(minutes=2)
@@ -123,6 +131,7 @@ async def test_missed_in_a_row_raises_a_warning_once_the_plan_threshold_is_met(
     for day in range(3):
         at(world, f"2026-03-0{2 + day}T14:00:10+00:00")
         await world.services.ticks.materialise_due()
+        await deliver(world)
         world.tick(hours=6)
         await world.services.ticks.remind_and_expire()
         world.tick(hours=1)

@@ -6,13 +6,14 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.ids import new_id
 from bot.domain.model import Answer, Checkin, CheckinStatus
+from bot.store.repositories.patients import not_erased
 from bot.store.tables import Base, CheckinAnswerRow, CheckinRow
 from bot.store.vault import Vault
 
@@ -123,14 +124,18 @@ class CheckinRepository:
             )
 
     async def needing_reminder(self, sent_before: datetime, limit: int = 500) -> list[Checkin]:
-        """Sent, not started, not reminded yet, and sent before ``sent_before``."""
+        """Delivered before ``sent_before``, not answered at all, not reminded yet.
+
+        That is the invitation delivered (``sent_at``) and Start not pressed (pending), or
+        the first question shown and not answered (sent); one answer makes it in progress.
+        """
         rows = await self._session.scalars(
             select(CheckinRow)
             .where(
-                CheckinRow.status == CheckinStatus.SENT.value,
-                CheckinRow.question_ref.is_(None),
+                CheckinRow.status.in_([CheckinStatus.PENDING.value, CheckinStatus.SENT.value]),
                 CheckinRow.reminded_at.is_(None),
                 CheckinRow.sent_at <= sent_before,
+                not_erased(CheckinRow.patient_id),
             )
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -143,6 +148,7 @@ class CheckinRepository:
             .where(
                 CheckinRow.status.in_([s.value for s in CheckinStatus if s.open]),
                 CheckinRow.expires_at <= now,
+                not_erased(CheckinRow.patient_id),
             )
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -150,13 +156,20 @@ class CheckinRepository:
         return [_checkin(r) for r in rows]
 
     async def recent_statuses(self, patient_id: str, count: int) -> list[CheckinStatus]:
-        """Statuses of the newest closed check-ins, newest first."""
+        """Statuses of the newest closed check-ins the patient could answer, newest first.
+
+        A missed check-in whose invitation never reached the patient (no ``sent_at``: the
+        bot was down when it was due, or delivery failed) is left out: it is not the
+        patient's miss, and it neither counts towards nor breaks a run of misses.
+        """
+        unanswered = [CheckinStatus.MISSED.value, CheckinStatus.EXPIRED.value]
         rows = await self._session.scalars(
             select(CheckinRow.status)
             .where(
                 CheckinRow.patient_id == patient_id,
                 CheckinRow.status.notin_([s.value for s in CheckinStatus if s.open]),
                 CheckinRow.status != CheckinStatus.CANCELLED.value,
+                or_(CheckinRow.status.notin_(unanswered), CheckinRow.sent_at.is_not(None)),
             )
             .order_by(CheckinRow.due_at.desc())
             .limit(count)
@@ -249,7 +262,11 @@ class CheckinRepository:
         await self._session.flush()
 
     async def open_for_patient(self, patient_id: str) -> Checkin | None:
-        """The newest check-in still waiting for answers, if any."""
+        """The newest check-in still waiting for answers, if any, locked for this transaction.
+
+        Locked (PostgreSQL; SQLite has one writer anyway) so an expiry tick closing it at the
+        same moment waits, and the answer then sees it closed instead of reopening it.
+        """
         row = await self._session.scalar(
             select(CheckinRow)
             .where(
@@ -258,6 +275,8 @@ class CheckinRepository:
             )
             .order_by(CheckinRow.due_at.desc())
             .limit(1)
+            .with_for_update()
+            .execution_options(populate_existing=True)  # what the lock saw, not a cached row
         )
         return None if row is None else _checkin(row)
 

@@ -9,8 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Escalation, EscalationEvent, EscalationStatus, Level
+from bot.store.crypto import DataKeyDestroyed
+from bot.store.repositories.patients import not_erased
 from bot.store.tables import EscalationEventRow, EscalationRow
 from bot.store.vault import Vault
+
+LIVE = not_erased(EscalationRow.patient_id)  # an erased patient's escalations are not listed
 
 
 class EscalationRepository:
@@ -43,6 +47,17 @@ class EscalationRepository:
             notify_step=row.notify_step,
             next_notify_at=row.next_notify_at,
         )
+
+    async def _many(self, rows: list[EscalationRow]) -> list[Escalation]:
+        """Decoded, skipping any whose patient was erased meanwhile (another transaction)."""
+        await self._vault.preload(r.patient_id for r in rows)
+        out = []
+        for row in rows:
+            try:
+                out.append(await self._escalation(row))
+            except DataKeyDestroyed:
+                continue
+        return out
 
     async def _fill(self, row: EscalationRow, escalation: Escalation) -> None:
         row.rule = escalation.rule
@@ -85,14 +100,14 @@ class EscalationRepository:
         await self._session.flush()
 
     async def get(self, escalation_id: str, *, lock: bool = False) -> Escalation | None:
-        query = select(EscalationRow).where(EscalationRow.id == escalation_id)
+        query = select(EscalationRow).where(EscalationRow.id == escalation_id, LIVE)
         if lock:
             query = query.with_for_update()
         row = await self._session.scalar(query)
         return None if row is None else await self._escalation(row)
 
     async def by_number(self, number: int, *, lock: bool = False) -> Escalation | None:
-        query = select(EscalationRow).where(EscalationRow.number == number)
+        query = select(EscalationRow).where(EscalationRow.number == number, LIVE)
         if lock:
             query = query.with_for_update()
         row = await self._session.scalar(query)
@@ -122,16 +137,16 @@ class EscalationRepository:
         limit: int = 200,
         since: datetime | None = None,
     ) -> list[Escalation]:
-        query = select(EscalationRow).order_by(EscalationRow.created_at.desc()).limit(limit)
+        query = (
+            select(EscalationRow).where(LIVE).order_by(EscalationRow.created_at.desc()).limit(limit)
+        )
         if since is not None:
             query = query.where(EscalationRow.created_at >= since)
         if patient_ids is not None:
             query = query.where(EscalationRow.patient_id.in_(list(patient_ids)))
         if statuses is not None:
             query = query.where(EscalationRow.status.in_([s.value for s in statuses]))
-        rows = list(await self._session.scalars(query))
-        await self._vault.preload(r.patient_id for r in rows)
-        return [await self._escalation(r) for r in rows]
+        return await self._many(list(await self._session.scalars(query)))
 
     async def due_for_notification(self, now: datetime, limit: int = 100) -> list[Escalation]:
         rows = list(
@@ -140,13 +155,14 @@ class EscalationRepository:
                 .where(
                     EscalationRow.status == EscalationStatus.OPEN.value,
                     EscalationRow.next_notify_at <= now,
+                    LIVE,
                 )
                 .order_by(EscalationRow.next_notify_at)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             )
         )
-        return [await self._escalation(r) for r in rows]
+        return await self._many(rows)
 
     async def add_event(self, event: EscalationEvent) -> None:
         last = await self._session.scalar(
