@@ -155,6 +155,26 @@ def team_add_member(
     run(body)
 
 
+@team_app.command("remove-member")
+def team_remove_member(
+    team: Annotated[str, typer.Argument(help="Team name.")],
+    username: Annotated[str, typer.Argument(help="Staff account to take out.")],
+) -> None:
+    """Take a staff member out of a care team (admin only).
+
+    They stop seeing the team's patients and getting its alerts at once; the others keep
+    their order. The last active member cannot be removed (alerts need someone).
+
+    Example: clinician team remove-member "Harbor Team" nurse.okafor
+    """
+
+    async def body(s: Session) -> None:
+        await s.services.staff.remove_member(s.actor, team, username)
+        say(f"{username} is no longer a member of {team!r}.")
+
+    run(body)
+
+
 @team_app.command("policy")
 def team_policy(
     team: Annotated[str, typer.Argument(help="Team name.")],

@@ -55,7 +55,10 @@ def _routes() -> list[tuple[tuple[str, ...], Route]]:
             (STOP_YES, STOP_NO),
             lambda s, c, d, q, u: s.conversation.stop_answer(c, d == STOP_YES, q, u),
         ),
-        ((SOS_NOTIFY,), lambda s, c, d, q, u: s.safety.notify_supporters(c, q, u)),
+        (
+            (SOS_NOTIFY, f"{SOS_NOTIFY}:"),
+            lambda s, c, d, q, u: s.safety.notify_supporters(c, d, q, u),
+        ),
         (
             (ACK_PREFIX,),
             lambda s, c, d, q, u: s.escalations.acknowledge_from_telegram(

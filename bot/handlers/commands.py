@@ -28,7 +28,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     code = context.args[0] if context.args else None
     user = update.effective_user
     await services(context).enrolment.start(
-        chat, code, update.update_id, first_name=user.first_name if user else ""
+        chat,
+        code,
+        update.update_id,
+        first_name=user.first_name if user else "",
+        username=user.username if user else None,
     )
 
 

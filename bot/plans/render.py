@@ -31,7 +31,7 @@ SECTION_TITLES: dict[str, tuple[str, str]] = {
     "coping": ("Ways to cope", "Ways to cope"),
     "supports": ("People to call", "People you can call"),
     "professionals": ("Your care team", "Your care team"),
-    "after_a_slip": ("If you slip", "If you slip"),
+    "after_a_slip": ("If you slip", "If things go off track"),
     "high_risk_times": ("Times to take care", "Times to take extra care"),
     "safe_environment": ("Staying safe", "Keeping your surroundings safe"),
     "crisis": ("Help right now", "Help right now"),

@@ -54,6 +54,11 @@ def list_choices(question: CheckinQuestion, plan: Plan) -> list[tuple[str, str]]
     return []
 
 
+def question_text(position: int, total: int, question: CheckinQuestion) -> str:
+    """``Check-in (n/N)`` on the first line (what a locked phone shows), the prompt below."""
+    return texts.CHECKIN_QUESTION.format(number=position + 1, total=total, prompt=question.prompt)
+
+
 def parse_value(question: CheckinQuestion, raw: str) -> Any:
     """The answer a single pressed value stands for (a number, yes/no, an option, ids)."""
     if question.kind in SCALE_KINDS:
@@ -87,7 +92,7 @@ class CheckinPads:
         selected: list[str],
     ) -> tuple[str, list[list[Button]]]:
         """The question's text and its rows of buttons (ticks on what is selected)."""
-        text = f"({position + 1}/{total}) {question.prompt}"
+        text = question_text(position, total, question)
         rows: list[list[Button]] = []
         choices = list_choices(question, plan)
         multi = question.kind in MULTI_KINDS or (

@@ -20,8 +20,8 @@ from bot.plans.model import CheckinQuestion, Plan, QuestionKind
 from bot.services import buttons, texts
 from bot.services.access import Actor
 from bot.services.checkin_followup import follow_up
-from bot.services.checkin_pads import NONE_VALUE, CheckinPads, parse_value
-from bot.services.escalations import EscalationService
+from bot.services.checkin_pads import NONE_VALUE, CheckinPads, parse_value, question_text
+from bot.services.escalations import EscalationService, team_told
 from bot.services.outgoing import Outgoing, commit
 from bot.services.patients import PatientAccess
 from bot.services.planbook import CurrentPlan, PlanBook
@@ -106,11 +106,12 @@ class CheckinService:
             checkin = await uow.checkins.open_for_patient(patient.id)
             if checkin is not None and checkin.expires_at and checkin.expires_at <= now:
                 checkin = None
-            current = await self._plans.current(uow, patient.id)
             if checkin is None:
+                current = await self._plans.current(uow, patient.id)
                 checkin = self.new_checkin(patient, origin="patient", due_at=now, now=now)
                 await uow.checkins.add(checkin)
-            else:
+            else:  # resume with the plan version the check-in started with
+                current = await self._plan_for(uow, checkin)
                 out.to_patient(patient.id, texts.CHECKIN_ALREADY_OPEN, purpose="checkin")
             await self._ask(uow, patient, checkin, current, out)
             await self._touch(uow, patient, now)
@@ -289,7 +290,7 @@ class CheckinService:
         await uow.checkins.record_answer(checkin, question.id, position, value, out.now)
         await uow.checkins.set_selection(checkin, None)
         if checkin.question_ref:  # close the answered question: no stale buttons left
-            text = f"({position + 1}/{len(current.questions)}) {question.prompt}\n✓"
+            text = question_text(position, len(current.questions), question) + "\n✓"
             out.edit_for_patient(
                 patient.id,
                 checkin.question_ref,
@@ -356,17 +357,19 @@ class CheckinService:
         await uow.checkins.update(checkin)
         await uow.checkins.set_risk(checkin, checkin.risk_level, list(risk.reasons))
         out.to_patient(patient.id, texts.CHECKIN_THANKS, purpose="checkin", key="thanks")
+        told = False  # "your care team has been told" only if an open alert says so
         if risk.findings:
-            await self._escalations.raise_findings(
+            raised = await self._escalations.raise_findings(
                 uow, patient, list(risk.findings), out, source="check-in"
             )
+            told = team_told(raised)
         follow_up(
             patient,
             plan,
             signals,
             thresholds.confidence_at_most,
             thresholds.craving_at_least,
-            bool(risk.findings),
+            told,
             out,
         )
         return checkin

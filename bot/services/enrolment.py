@@ -1,22 +1,33 @@
 """Linking a Telegram chat to a person: invite codes, onboarding and consent.
 
 Every outcome an unknown chat can see is one neutral message: it learns nothing about
-whether a code exists, was used, expired or belongs to anyone.
+whether a code exists, was used, expired or belongs to anyone. Every refused code, for
+whatever reason (unknown, used, expired, revoked, or for a person who can no longer use
+it), is counted against the chat, audited as ``enrol.bad_code`` and answered with the
+same one message; such a code is not spent.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.domain.ids import new_id
-from bot.domain.model import Consent, EnrolmentCode, Level, Patient, PatientStatus
+from bot.domain.model import (
+    Consent,
+    EnrolmentCode,
+    Level,
+    Patient,
+    PatientStatus,
+    SupporterStatus,
+)
 from bot.domain.risk import Finding
 from bot.services import texts
 from bot.services.escalations import EscalationService
 from bot.services.outgoing import SOS_KEYBOARD, Outgoing, commit
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.services.supporter_membership import telegram_account
 
 MAX_FAILED_PER_HOUR = 5
 CONSENT_YES = "consent:yes"
@@ -28,7 +39,8 @@ class SupporterJoin(Protocol):
 
     async def join(
         self, uow: UnitOfWork, code: EnrolmentCode, chat_id: int, first_name: str, out: Outgoing
-    ) -> None: ...
+    ) -> None:
+        """``first_name`` is the whole account as shown to the patient (``telegram_account``)."""
 
 
 class EnrolmentService:
@@ -45,14 +57,22 @@ class EnrolmentService:
         self.supporters = supporters
 
     async def start(
-        self, chat_id: int, code: str | None, update_id: int, *, first_name: str = ""
+        self,
+        chat_id: int,
+        code: str | None,
+        update_id: int,
+        *,
+        first_name: str = "",
+        username: str | None = None,
     ) -> None:
-        """``/start`` with or without a code."""
+        """``/start`` with or without a code; the sender's Telegram first name and @username
+        are kept only when a supporter joins (the patient is shown them to confirm)."""
         now = self._clock.now()
         async with self._uows() as uow:
             out = Outgoing(f"upd:{update_id}", now)
             if code:
-                await self._redeem(uow, chat_id, code.strip(), out, first_name)
+                account = telegram_account(first_name, username)
+                await self._redeem(uow, chat_id, code.strip(), out, account)
             else:
                 await self._greet(uow, chat_id, out)
             await commit(uow, out, update_id)
@@ -81,7 +101,7 @@ class EnrolmentService:
         )
 
     async def _redeem(
-        self, uow: UnitOfWork, chat_id: int, secret: str, out: Outgoing, first_name: str
+        self, uow: UnitOfWork, chat_id: int, secret: str, out: Outgoing, account: str
     ) -> None:
         now = out.now
         failures = await uow.enrolment.failed_attempts_since(chat_id, now - timedelta(hours=1))
@@ -95,15 +115,12 @@ class EnrolmentService:
             self._reply_unknown(chat_id, texts.TOO_MANY_ATTEMPTS, out)
             return
         code = await uow.enrolment.find(secret)
-        if code is None or not code.usable(now) or not await uow.enrolment.mark_used(code.id, now):
-            await uow.enrolment.record_attempt(chat_id, False, now)
-            await uow.audit.append(
-                actor="system",
-                action="enrol.bad_code",
-                at=now,
-                detail=f"failed_attempts={failures + 1}",
-            )
-            self._reply_unknown(chat_id, texts.CODE_NOT_VALID, out)
+        refused = await self._refusal(uow, code, chat_id, now)
+        if code is None or refused is not None:
+            await self._refuse(uow, chat_id, refused or "unknown", failures, out)
+            return
+        if not await uow.enrolment.mark_used(code.id, now):  # taken a moment ago
+            await self._refuse(uow, chat_id, "unusable", failures, out)
             return
         await uow.enrolment.record_attempt(chat_id, True, now)
         if code.purpose == "staff" and code.staff_id is not None:
@@ -119,27 +136,59 @@ class EnrolmentService:
                 chat_id, texts.STAFF_LINKED.format(name=staff.display_name if staff else ""), out
             )
         elif code.purpose == "supporter" and self.supporters is not None:
-            await self.supporters.join(uow, code, chat_id, first_name, out)
-        elif code.purpose == "patient" and code.patient_id is not None:
+            await self.supporters.join(uow, code, chat_id, account, out)
+        elif code.patient_id is not None:
             await self._link_patient(uow, code.patient_id, chat_id, out)
-        else:
-            self._reply_unknown(chat_id, texts.CODE_NOT_VALID, out)
+
+    async def _refusal(
+        self, uow: UnitOfWork, code: EnrolmentCode | None, chat_id: int, now: datetime
+    ) -> str | None:
+        """Why this code cannot be redeemed from this chat (for the audit), or None."""
+        if code is None:
+            return "unknown"
+        if not code.usable(now):
+            return "unusable"
+        if code.purpose == "staff":
+            staff = None if code.staff_id is None else await uow.staff.get(code.staff_id)
+            return None if staff is not None and staff.active else "staff_inactive"
+        if code.purpose == "supporter":
+            supporter = (
+                None if code.supporter_id is None else await uow.supporters.get(code.supporter_id)
+            )
+            invited = supporter is not None and supporter.status is SupporterStatus.INVITED
+            return None if invited and self.supporters is not None else "supporter_closed"
+        if code.purpose == "patient" and code.patient_id is not None:
+            patient = await uow.patients.get(code.patient_id)
+            if patient is None or patient.status in (
+                PatientStatus.ERASED,
+                PatientStatus.DISCHARGED,
+            ):
+                return "patient_closed"
+            other = await uow.patients.by_chat(chat_id)
+            # one Telegram account belongs to one person; leave the other link alone
+            return "chat_in_use" if other is not None and other.id != patient.id else None
+        return "unknown_purpose"
+
+    async def _refuse(
+        self, uow: UnitOfWork, chat_id: int, reason: str, failures: int, out: Outgoing
+    ) -> None:
+        """Every refused code alike: counted, audited, one neutral answer, code not spent."""
+        await uow.enrolment.record_attempt(chat_id, False, out.now)
+        await uow.audit.append(
+            actor="system",
+            action="enrol.bad_code",
+            at=out.now,
+            detail=f"reason={reason} failed_attempts={failures + 1}",
+        )
+        self._reply_unknown(chat_id, texts.CODE_NOT_VALID, out)
 
     async def _link_patient(
         self, uow: UnitOfWork, patient_id: str, chat_id: int, out: Outgoing
     ) -> None:
+        """Checked by ``_refusal`` first: the patient can link, and the chat is free."""
         now = out.now
         patient = await uow.patients.get(patient_id)
-        other = await uow.patients.by_chat(chat_id)
-        if patient is None or patient.status in (PatientStatus.ERASED, PatientStatus.DISCHARGED):
-            self._reply_unknown(chat_id, texts.CODE_NOT_VALID, out)
-            return
-        if other is not None and other.id != patient.id:
-            # one Telegram account belongs to one person; leave the other link alone
-            await uow.audit.append(
-                actor="system", action="enrol.chat_in_use", at=now, patient_ref=patient.reference
-            )
-            self._reply_unknown(chat_id, texts.CODE_NOT_VALID, out)
+        if patient is None:
             return
         consented = patient.consented_at is not None and patient.status is not (
             PatientStatus.UNENROLLED

@@ -1,26 +1,69 @@
 """SOS and crisis language: the crisis lines first, at the front of the outbox, always.
 
 The patient's screen gets the crisis lines and emergency number whatever the care team
-does; the team gets a crisis escalation in the same transaction.
+does; the team gets a crisis escalation in the same transaction. The escalation is the
+record of it: no audit row says "SOS" or "crisis" (an audit row outlives erasure).
+
+The "ask my supporters" button belongs to one escalation: its data carries the
+escalation id and when it was offered, with a keyed tag over both, so it works only for
+that patient, only for a day, and only once (a ``supporters_notified`` event on the
+escalation's timeline records that it was used).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot.domain.model import Patient, PatientStatus, Priority
+from bot.domain.model import Escalation, Level, Patient, PatientStatus, Priority
 from bot.domain.risk import Finding, Signals, TriageSignal, assess
 from bot.domain.triage import TriageLevel
 from bot.domain.triage import assess as triage
 from bot.plans.model import CrisisInfo, Plan
 from bot.services import texts
+from bot.services.escalation_review import record_event
 from bot.services.escalations import EscalationService
-from bot.services.outgoing import SOS_KEYBOARD, Outgoing, commit
+from bot.services.outgoing import SOS_KEYBOARD, Outgoing, commit, inline
 from bot.services.planbook import PlanBook
-from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.services.ports import Clock, Signer, UnitOfWork, UnitOfWorkFactory
 
-SOS_NOTIFY = "sos:notify"
+log = logging.getLogger(__name__)
+
+SOS_NOTIFY = "sos:notify"  # sos:notify:<escalation id>:<offered, base 36 seconds>:<tag>
+NOTIFY_TTL = timedelta(hours=24)
+NOTIFIED = "supporters_notified"  # the escalation event that makes the button work once
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, rest = divmod(number, 36)
+        digits = _DIGITS[rest] + digits
+        if not number:
+            return digits
+
+
+def notify_data(signer: Signer, patient: Patient, escalation: Escalation, offered: datetime) -> str:
+    """The button's callback data (under Telegram's 64 bytes): escalation, time, tag."""
+    stamp = _base36(int(offered.timestamp()))
+    tag = signer.tag(f"sos-notify|{patient.id}|{escalation.id}|{stamp}")
+    return f"{SOS_NOTIFY}:{escalation.id}:{stamp}:{tag}"
+
+
+def read_notify_data(signer: Signer, patient: Patient, data: str) -> tuple[str, datetime] | None:
+    """(escalation id, when offered) if the tag is this patient's, else None."""
+    parts = data.split(":")
+    if len(parts) != 5 or f"{parts[0]}:{parts[1]}" != SOS_NOTIFY:
+        return None
+    escalation_id, stamp, tag = parts[2], parts[3], parts[4]
+    if len(escalation_id) != 32 or not stamp or any(c not in _DIGITS for c in stamp):
+        return None
+    if signer.tag(f"sos-notify|{patient.id}|{escalation_id}|{stamp}") != tag:
+        return None
+    return escalation_id, datetime.fromtimestamp(int(stamp, 36), UTC)
 
 
 class SupporterNotices(Protocol):
@@ -51,12 +94,14 @@ class SafetyService:
         planbook: PlanBook,
         escalations: EscalationService,
         supporters: SupporterNotices | None = None,
+        signer: Signer | None = None,
     ) -> None:
         self._uows = uows
         self._clock = clock
         self._plans = planbook
         self._escalations = escalations
         self.supporters = supporters
+        self.signer = signer
 
     async def crisis_response(
         self,
@@ -73,21 +118,18 @@ class SafetyService:
         crisis = self._plans.crisis(current.plan)
         emergency = crisis.emergency or "your local emergency number"
         text = crisis_text(crisis, current.plan, header=header.format(emergency=emergency))
-        buttons = None
-        if self.supporters is not None and await self.supporters.count_with_scope(
-            uow, patient, "crisis_notice"
-        ):
-            text += "\n\n" + texts.SOS_NOTIFY_OFFER
-            buttons = [[(texts.SOS_NOTIFY_YES, SOS_NOTIFY)]]
-        out.to_patient(
-            patient.id,
-            text,
-            purpose="crisis",
-            priority=Priority.CRISIS,
-            buttons=buttons,
-            key="crisis",
+        position = len(out.messages)
+        message = out.to_patient(
+            patient.id, text, purpose="crisis", priority=Priority.CRISIS, key="crisis"
         )
-        await self._escalations.raise_findings(uow, patient, findings, out, source=source)
+        raised = await self._escalations.raise_findings(uow, patient, findings, out, source=source)
+        # the offer names the escalation, which exists only now: complete the first message
+        extra, data = await self._notify_offer(uow, patient, raised, out.now)
+        if extra:
+            payload = dict(message.payload, text=f"{text}\n\n{extra}")
+            if data is not None:
+                payload["reply_markup"] = inline([[(texts.SOS_NOTIFY_YES, data)]])
+            out.messages[position] = replace(message, payload=payload)
         tell = current.plan.escalation.tell_patient is not False
         out.to_patient(
             patient.id,
@@ -97,6 +139,26 @@ class SafetyService:
             reply_keyboard=SOS_KEYBOARD,
             key="crisis-team",
         )
+
+    async def _notify_offer(
+        self, uow: UnitOfWork, patient: Patient, raised: list[Escalation], now: datetime
+    ) -> tuple[str, str | None]:
+        """(text to add, button data): the offer, "already asked", or nothing."""
+        if self.supporters is None or not raised:
+            return "", None
+        if self.signer is None:
+            log.error("safety.no_signer: the supporters button cannot be offered")
+            return "", None
+        if not await self.supporters.count_with_scope(uow, patient, "crisis_notice"):
+            return "", None
+        escalation = next((e for e in raised if e.level is Level.CRISIS), raised[0])
+        if await self._already_notified(uow, escalation):
+            return texts.SOS_ALREADY_NOTIFIED, None
+        return texts.SOS_NOTIFY_OFFER, notify_data(self.signer, patient, escalation, now)
+
+    @staticmethod
+    async def _already_notified(uow: UnitOfWork, escalation: Escalation) -> bool:
+        return any(e.kind == NOTIFIED for e in await uow.escalations.events(escalation))
 
     async def sos(self, chat_id: int, update_id: int) -> bool:
         """The SOS button or /sos. False if the chat is not a patient's."""
@@ -115,30 +177,50 @@ class SafetyService:
                 header=texts.SOS_HEADER,
                 source="SOS",
             )
+            # no audit row: the escalation raised above is the record of an SOS
             await uow.patients.update(replace(patient, last_interaction_at=now, updated_at=now))
-            await uow.audit.append(
-                actor="patient", action="sos", at=now, patient_ref=patient.reference
-            )
             await commit(uow, out, update_id)
             return True
 
-    async def notify_supporters(self, chat_id: int, callback_query_id: str, update_id: int) -> None:
+    async def notify_supporters(
+        self, chat_id: int, data: str, callback_query_id: str, update_id: int
+    ) -> None:
+        """The "Yes, ask them" button: own escalation only, within a day, once."""
         now = self._clock.now()
         async with self._uows() as uow:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await uow.patients.by_chat(chat_id)
             if patient is not None:
-                count = 0
-                if self.supporters is not None:
-                    count = await self.supporters.notify(uow, patient, "crisis_notice", out)
                 out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
-                out.to_patient(
-                    patient.id,
-                    texts.SOS_NOTIFIED.format(count=count) if count else texts.SOS_NO_SUPPORTERS,
-                    purpose="crisis",
-                    priority=Priority.CRISIS,
-                )
+                reply = await self._notify_pressed(uow, patient, data, out)
+                if reply is not None:
+                    out.to_patient(patient.id, reply, purpose="crisis", priority=Priority.CRISIS)
             await commit(uow, out, update_id)
+
+    async def _notify_pressed(
+        self, uow: UnitOfWork, patient: Patient, data: str, out: Outgoing
+    ) -> str | None:
+        """What to tell the patient after the press (None: a forged press, say nothing)."""
+        if data == SOS_NOTIFY:  # a button from before buttons named their escalation
+            return texts.SOS_NOTIFY_EXPIRED
+        pressed = None if self.signer is None else read_notify_data(self.signer, patient, data)
+        escalation = None
+        if pressed is not None:
+            escalation = await uow.escalations.get(pressed[0], lock=True)
+        if pressed is None or escalation is None or escalation.patient_id != patient.id:
+            log.info("safety.notify_ignored reason=forged")
+            return None
+        if out.now >= pressed[1] + NOTIFY_TTL:
+            return texts.SOS_NOTIFY_EXPIRED
+        if await self._already_notified(uow, escalation):
+            return texts.SOS_ALREADY_NOTIFIED
+        count = 0
+        if self.supporters is not None:
+            count = await self.supporters.notify(uow, patient, "crisis_notice", out)
+        if not count:
+            return texts.SOS_NO_SUPPORTERS
+        await record_event(uow, escalation, NOTIFIED, out.now, detail=f"count={count}")
+        return texts.SOS_NOTIFIED.format(count=count)
 
     async def triage_text(
         self, uow: UnitOfWork, patient: Patient, text: str, out: Outgoing, *, source: str
@@ -168,10 +250,5 @@ class SafetyService:
                 priority=Priority.INTERACTIVE,
                 key="concern",
             )
-        await uow.audit.append(
-            actor="system",
-            action=f"triage.{result.level.value}",
-            at=out.now,
-            patient_ref=patient.reference,
-        )
+        # no audit row: the escalation raised above is the record of what was found
         return result.level

@@ -1,4 +1,8 @@
-"""Staff accounts and care teams."""
+"""Staff accounts and care teams.
+
+A deactivated account gets nothing more: its open Telegram link codes are revoked, a code
+it was given earlier is refused at ``/start``, and no new code is made for it.
+"""
 
 from __future__ import annotations
 
@@ -116,6 +120,7 @@ class StaffService:
             if actor.staff is not None and staff.id == actor.staff.id:
                 raise InvalidInput("you cannot deactivate your own account")
             await uow.staff.deactivate(staff.id, self._clock.now())
+            await uow.enrolment.revoke_open(staff_id=staff.id, now=self._clock.now())
             await uow.audit.append(
                 actor=actor.audit_name,
                 action="staff.deactivate",
@@ -131,6 +136,10 @@ class StaffService:
             staff = await self._get(uow, username)
             if not actor.is_admin and (actor.staff is None or actor.staff.id != staff.id):
                 require_admin(actor, "link another person's Telegram")
+            if not staff.active:
+                raise Conflict(
+                    f"{staff.username!r} is deactivated; a deactivated account gets no alerts"
+                )
             now = self._clock.now()
             await uow.enrolment.revoke_open(staff_id=staff.id, now=now)
             secret = new_secret_code("s")
@@ -205,6 +214,30 @@ class StaffService:
             )
             await uow.commit()
             return member.position + 1
+
+    async def remove_member(self, actor: Actor, team_name: str, username: str) -> None:
+        """Take a member out of a team: they no longer see its patients or get its alerts."""
+        require_admin(actor, "change care teams")
+        async with self._uows() as uow:
+            team = await self.team(uow, team_name)
+            staff = await self._get(uow, username)
+            members = [m.staff_id for m in await uow.teams.members(team.id)]
+            if staff.id not in members:
+                raise NotFound(f"{staff.username!r} is not a member of {team.name!r}")
+            others = [await uow.staff.get(m) for m in members if m != staff.id]
+            if not any(o is not None and o.active for o in others):
+                raise Conflict(
+                    f"{staff.username!r} is the last active member of {team.name!r}, who "
+                    "would get its alerts; add another member first"
+                )
+            await uow.teams.remove_member(team.id, staff.id)
+            await uow.audit.append(
+                actor=actor.audit_name,
+                action="team.remove_member",
+                at=self._clock.now(),
+                detail=f"team={team.name} username={staff.username}",
+            )
+            await uow.commit()
 
     # --- alert policy ---------------------------------------------------------------
     async def alert_policy(self, team_name: str, default_timezone: str) -> AlertPolicy:

@@ -20,24 +20,36 @@ t = texts.Supporters
 TWO_SIDED = ("accept", "decline", "confirm", "wrong")
 
 
+def telegram_account(first_name: str, username: str | None) -> str:
+    """How the joining Telegram account is shown to the patient: its first name and, so
+    the patient can tell two "Sam"s apart, its @username (first names are not unique)."""
+    name = " ".join(first_name.split())[:64] or "(no name)"
+    handle = f"@{username.strip().lstrip('@')}"[:33] if username and username.strip() else ""
+    return f'"{name}" {handle or t.NO_USERNAME}'
+
+
 class SupporterMembership:
     def __init__(self, uows: UnitOfWorkFactory, clock: Clock) -> None:
         self._uows = uows
         self._clock = clock
 
     async def join(
-        self, uow: UnitOfWork, code: EnrolmentCode, chat_id: int, first_name: str, out: Outgoing
+        self, uow: UnitOfWork, code: EnrolmentCode, chat_id: int, account: str, out: Outgoing
     ) -> None:
-        """``/start <code>`` from a supporter's Telegram: what they will and won't receive."""
+        """``/start <code>`` from a supporter's Telegram: what they will and won't receive.
+
+        ``account`` is how the Telegram account presents itself (``telegram_account``).
+        """
         supporter = (
             None if code.supporter_id is None else await uow.supporters.get(code.supporter_id)
         )
         if supporter is None or supporter.status is not SupporterStatus.INVITED:
+            # enrolment refuses such a code before it gets here; the same neutral answer
             out.add(
                 "chat",
                 "-",
                 "sendMessage",
-                {"chat_id": chat_id, "text": t.LINK_GONE},
+                {"chat_id": chat_id, "text": texts.CODE_NOT_VALID},
                 purpose="supporter",
             )
             return
@@ -45,7 +57,7 @@ class SupporterMembership:
         scopes = sorted(consent.scopes) if consent else []
         receive = "\n".join(f"• {t.SUPPORTER_SCOPE_TEXT[s]}" for s in scopes)
         supporter = replace(
-            supporter, chat_id=chat_id, telegram_name=first_name[:64], updated_at=out.now
+            supporter, chat_id=chat_id, telegram_name=account[:128], updated_at=out.now
         )
         await uow.supporters.save(supporter)
         out.add(
@@ -116,7 +128,8 @@ class SupporterMembership:
             out.to_patient(
                 supporter.patient_id,
                 t.CONFIRM_ACCOUNT.format(
-                    name=supporter.name, telegram_name=supporter.telegram_name or "(no name)"
+                    name=supporter.name,
+                    account=supporter.telegram_name or telegram_account("", None),
                 ),
                 purpose="supporters",
                 buttons=[

@@ -35,6 +35,8 @@ INVITE_TTL = timedelta(days=7)
 EXPIRY_CHOICES = {"3m": 91, "6m": 182, "1y": 365}
 CONSENT_PURPOSE = "support from a person the patient chose"
 CONSENT_VERSION = "2026-11-s1"
+# a supporter being set up or still open; a press about anyone ended does nothing
+EDITABLE = (SupporterStatus.DRAFT, *OPEN)
 
 
 class SupporterMenu:
@@ -127,6 +129,8 @@ class SupporterMenu:
             return
         out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
         supporter = await self._own(uow, patient, arg) if arg else None
+        if supporter is not None and supporter.status not in EDITABLE:
+            supporter = None  # ended (revoked, left, expired...): an old button does nothing
         if action == "add":
             await uow.patients.update(
                 replace(

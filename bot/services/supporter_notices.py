@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.model import CheckinStatus, Patient, Priority, SupporterStatus
+from bot.domain.model import CheckinStatus, Patient, PatientStatus, Priority, SupporterStatus
 from bot.services import texts
 from bot.services.outgoing import Outgoing, commit
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -60,9 +60,10 @@ class ConsentedNotices:
                 key=f"{scope}:{supporter.id}",
             )
             count += 1
+        # one neutral action for every kind of notice: "crisis" never reaches the audit log
         await uow.audit.append(
             actor="patient",
-            action=f"supporter.{scope}",
+            action="supporter.notice",
             at=out.now,
             patient_ref=patient.reference,
             detail=f"count={count}",
@@ -82,7 +83,12 @@ class ConsentedNotices:
                     continue
                 patient = await uow.patients.get(supporter.patient_id)
                 consent = await active_consent(uow, supporter, now)
-                if patient is None or consent is None or "weekly_summary" not in consent.scopes:
+                if (
+                    patient is None
+                    or patient.status is not PatientStatus.ACTIVE  # paused, stopped, discharged
+                    or consent is None
+                    or "weekly_summary" not in consent.scopes
+                ):
                     continue
                 if supporter.last_summary_at is None and now - consent.granted_at < timedelta(
                     days=7

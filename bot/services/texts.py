@@ -1,8 +1,11 @@
 """Every text the bot sends, in one place.
 
-Rules for this module: warm, plain, second person; never a substance, diagnosis or
-clinic name in the first line (lock screens show it); never echo a patient's answers
-back; a slip is information, not failure.
+Rules for this module: warm, plain, second person; never echo a patient's answers back;
+a slip is information, not failure. The first line of every message is what a locked
+phone shows, so it never names a substance, diagnosis, clinic, craving, use, slip or any
+of the patient's triggers: such words, and anything the care team wrote (a trigger's
+label, a note), come on the second line at the earliest (tests/services/test_first_lines.py
+walks every text).
 """
 
 from __future__ import annotations
@@ -21,12 +24,12 @@ START_UNKNOWN = (
     "If you are in danger right now, call your local emergency number."
 )
 CODE_NOT_VALID = (
-    "That code did not work. It may be mistyped, already used, or expired.\n"
-    "Please ask your care team for a new invite link."
+    "That code did not work. It may be mistyped, expired, or already taken.\n"
+    "Please ask whoever gave it to you for a new link."
 )
 TOO_MANY_ATTEMPTS = (
-    "Too many codes were tried from this chat. Please wait an hour, or ask your care team "
-    "for a new invite link."
+    "Too many codes were tried from this chat. Please wait an hour, or ask whoever gave "
+    "you the code for a new link."
 )
 ONBOARDING = (
     "Hi, welcome. I'm your companion between appointments.\n\n"
@@ -94,29 +97,39 @@ CHECKIN_TEXT_HINT = "Type your answer, or press Skip."
 CHECKIN_THANKS = "Thank you for checking in. 🌱"
 CHECKIN_ALREADY_OPEN = "You have a check-in open — here is where we were:"
 CHECKIN_UNAVAILABLE = "Check-ins are paused for now. Your plan and /sos are still here."
-CHECKIN_COPING_INTRO = "You mentioned {triggers}. From your plan, these have helped:"
+CHECKIN_QUESTION = "Check-in ({number}/{total})\n{prompt}"  # the prompt never on line 1
+CHECKIN_COPING_INTRO = (
+    "Some ideas from your plan:\nYou mentioned {triggers}. These have helped before:"
+)
 CHECKIN_REASONS_INTRO = (
     "Feeling less sure today is normal — it comes and goes. Here is why you're doing this, "
     "in your own words:"
 )
 CHECKIN_HIGH_CRAVING = (
+    "Something to try right now:\n"
     "That sounds like a strong urge. It will peak and pass, usually within 20–30 minutes. "
     "Want to ride it out together? /cope — or /sos if it feels like too much."
 )
 COPE_NOW = "Ride it out together"
 
 AFTER_SLIP_INTRO = (
-    "Thank you for being honest — that takes courage. A slip is information, not failure: "
-    "it doesn't erase the progress you've made."
+    "Thank you for being honest — that takes courage.\n"
+    "A slip is information, not failure: it doesn't erase the progress you've made."
 )
 AFTER_SLIP_DEFAULT = (
-    "Right now: get somewhere safe, and if you used after a break your tolerance may be "
+    "Right now: get somewhere safe.\n"
+    "If you used after a break your tolerance may be "
     "lower than before — use less, don't use alone, and call emergency services if "
     "anyone is very drowsy or not breathing normally.\n"
     "Then: reach out to someone on your list, and think about what led up to it — that "
     "helps you and your care team adjust the plan."
 )
 CARE_TEAM_TOLD = "Your care team has been told and will be in touch during working hours."
+# an update set aside after failing again and again: the person still hears something
+UPDATE_FAILED = (
+    "Sorry — something went wrong with that message.\n"
+    "If you need help now, use /sos or call your crisis line."
+)
 
 # --- SOS and crisis ------------------------------------------------------------------
 
@@ -126,6 +139,8 @@ SOS_PEOPLE = "People on your list:"
 SOS_NOTIFY_OFFER = "Shall I ask your supporters to reach out to you?"
 SOS_NOTIFY_YES = "Yes, ask them"
 SOS_NOTIFIED = "I've asked {count} of your supporters to reach out."
+SOS_ALREADY_NOTIFIED = "Your supporters have already been asked to reach out to you."
+SOS_NOTIFY_EXPIRED = "That button has expired. /sos shows crisis lines and your people again."
 SOS_NO_SUPPORTERS = "You haven't added supporters who can be asked. /supporters adds one."
 SOS_TEAM_TOLD = "Your care team has been alerted. They respond during working hours."
 SOS_KEYBOARD_HINT = "The SOS button stays here whenever you need it."
@@ -137,12 +152,14 @@ CONCERN_TEXT_RESPONSE = (
 
 # --- coping --------------------------------------------------------------------------
 
-COPE_RATE_BEFORE = "Let's ride this urge out together. First: how strong is it right now, 0–10?"
-COPE_RATE_AFTER = "How strong is the urge now, 0–10?"
+COPE_RATE_BEFORE = (
+    "Let's take a few minutes together.\nFirst: how strong is the urge right now, 0–10?"
+)
+COPE_RATE_AFTER = "One last question.\nHow strong is the urge now, 0–10?"
 URGE_SURFING_STEPS = (
-    "Sit or stand comfortably. Notice where you feel the urge in your body — chest, stomach, "
-    "mouth, hands. Just notice it; you don't have to act on it.",
-    "Breathe slowly: in for 4, hold for 2, out for 6. Picture the urge as a wave. You are "
+    "Sit or stand comfortably.\nNotice where you feel the urge in your body — chest, "
+    "stomach, mouth, hands. Just notice it; you don't have to act on it.",
+    "Breathe slowly: in for 4, hold for 2, out for 6.\nPicture the urge as a wave. You are "
     "on your board, riding it, not fighting it.",
     "Notice if the wave has changed — bigger, smaller, moved somewhere else. Keep breathing. "
     "Waves rise, crest, and fall.",
@@ -170,9 +187,9 @@ PLAN_SUGGEST = "Suggest a change"
 PLAN_UPDATED = "Your care team updated your plan:"
 PLAN_SUGGESTION_KINDS = "What would you like to suggest?"
 PLAN_SUGGESTION_ASK = {
-    "add_trigger": "Type the trigger in a few words (e.g. 'payday evenings').",
-    "add_coping": "Type the coping idea in a few words (e.g. 'walk the dog').",
-    "add_person": "Type their name and how to reach them (e.g. 'Sam 555-0100').",
+    "add_trigger": "Type the trigger in a few words.\nFor example: 'payday evenings'.",
+    "add_coping": "Type the coping idea in a few words.\nFor example: 'walk the dog'.",
+    "add_person": "Type their name and how to reach them.\nFor example: 'Sam 555-0100'.",
 }
 PLAN_SUGGESTION_LABELS = {
     "add_trigger": "A trigger",
@@ -194,7 +211,7 @@ PLAN_SUGGESTION_PROBLEM = "Sorry, {problems}. /plan to try again."
 PLAN_SUGGESTION_THANKS = "Thanks — your care team will look at this with you."
 PLAN_SUGGESTION_DECIDED = {
     "accepted": "Your care team added your suggestion to your plan.",
-    "declined": "Your care team looked at your suggestion: {note}",
+    "declined": "Your care team looked at your suggestion.\n{note}",
 }
 BACK = "◀ Back"
 
@@ -208,7 +225,7 @@ STOP_YES = "Yes, stop"
 STOP_NO = "No, keep going"
 STOPPED = "Done. Take care of yourself. If you want to come back, ask your care team."
 STOP_KEPT = "Good — nothing changed."
-MYDATA_ABOUT = "Everything Relapse Companion stores about you."
+MYDATA_ABOUT = "Everything the companion stores about you."
 MYDATA_CAPTION = "Everything stored about you, as a JSON file. Keep it somewhere private."
 SETTINGS_MENU = "Settings. What would you like to change?"
 SETTINGS_ZONE_BUTTON = "Time zone ({zone})"
@@ -260,8 +277,7 @@ class Supporters:
     ASK_NAME = "What do you call this person? (Just a first name or nickname is fine.)"
     ASK_SCOPES = "What may {name} receive? Tap to choose, then Done."
     SCOPE_EXPLAINED = (
-        "None of these ever include your answers, cravings, triggers, plan or anything about "
-        "your treatment."
+        "None of these ever include your answers, your plan or anything about your treatment."
     )
     SCOPE_LABELS = MappingProxyType(
         {
@@ -279,9 +295,10 @@ class Supporters:
     )
     SCOPES_CHANGED = "Saved. {name} now receives only what you chose."
     CONFIRM_ACCOUNT = (
-        '{name} accepted, from a Telegram account named "{telegram_name}". '
-        "Is this the person you meant?"
+        "{name} accepted, from this Telegram account:\n{account}\n"
+        "Is this the person you meant? Only say yes if you recognise the account."
     )
+    NO_USERNAME = "(no @username)"
     CONFIRM_YES = "Yes, that's them"
     CONFIRM_NO = "No"
     CONFIRMED = "{name} is now one of your supporters."
@@ -323,7 +340,6 @@ class Supporters:
     ACCEPTED_WAIT = "Thank you. You'll start receiving updates once they confirm it's you."
     DECLINED = "No problem — you won't receive anything."
     NOW_ACTIVE = "You're all set as a supporter. /stop leaves at any time."
-    LINK_GONE = "This link has already been used or has expired."
     LEFT = "You have left and won't receive any more updates."
     SUPPORTER_HELP = "You're a supporter. You'll get only the updates you accepted. /stop leaves."
     REACH_OUT = "{alias} would like you to reach out to them today. A call or message would help."

@@ -278,7 +278,7 @@ def test_declining_a_suggestion_needs_a_note_for_the_patient(
     assert clinic.run("plan", "decline", ref, short).exit_code == 2
     assert clinic.run("plan", "decline", ref, short, "--note", "  ").exit_code == 2
     out = clinic.ok("plan", "decline", ref, short, "--note", "Let's talk on Monday.")
-    assert "Sent to the patient: Your care team looked at your suggestion: Let's talk" in out
+    assert "Sent to the patient: Your care team looked at your suggestion.\nLet's talk" in out
     assert clinic.json("plan", "suggestions", ref) == []
 
 

@@ -38,7 +38,9 @@ async def answers(clinic: Clinic, patient_id: str) -> dict[str, object]:
 async def test_a_patient_answers_every_kind_of_question(clinic: Clinic) -> None:
     patient, user = await clinic.onboard(plan=CUSTOM)
     await clinic.say(user, "/checkin")
-    assert "(1/6) How strong are your cravings right now?" in (await clinic.last(user)).text
+    assert (
+        "Check-in (1/6)\nHow strong are your cravings right now?" in (await clinic.last(user)).text
+    )
     await clinic.press(user, "3")
     await clinic.press(user, "Payday evenings")
     toggled = await clinic.with_button(user, "✓ Payday evenings")
@@ -116,7 +118,7 @@ async def test_a_second_checkin_command_resumes_where_it_was(clinic: Clinic) -> 
     await clinic.say(user, "/checkin")
     recent = await clinic.texts(user)
     assert recent[-2] == texts.CHECKIN_ALREADY_OPEN
-    assert recent[-1].startswith("(2/5)")
+    assert recent[-1].startswith("Check-in (2/5)\n")
 
 
 async def test_a_reported_use_gets_after_a_slip_and_alerts_the_team(clinic: Clinic) -> None:

@@ -143,6 +143,24 @@ class TeamRepository:
         await self._session.flush()
         return TeamMember(team_id, staff_id, position)
 
+    async def remove_member(self, team_id: str, staff_id: str) -> bool:
+        """Take a member out; later members move up one place (True if they were in)."""
+        row = await self._session.get(TeamMemberRow, (team_id, staff_id))
+        if row is None:
+            return False
+        removed = row.position
+        await self._session.delete(row)
+        await self._session.flush()
+        later = await self._session.scalars(
+            select(TeamMemberRow)
+            .where(TeamMemberRow.team_id == team_id, TeamMemberRow.position > removed)
+            .order_by(TeamMemberRow.position)
+        )
+        for member in later.all():
+            member.position -= 1
+            await self._session.flush()
+        return True
+
     async def members(self, team_id: str) -> list[TeamMember]:
         rows = await self._session.scalars(
             select(TeamMemberRow)
