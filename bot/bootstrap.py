@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
 import logging
+import os
+import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -45,8 +48,24 @@ class OpenedStore:
     notices: list[str] = field(default_factory=list)
 
 
-async def open_store(settings: Settings, *, initialise: bool = False) -> OpenedStore:
-    """Open the database and keys.
+def process_origin(kind: str) -> str:
+    """``"cli alice@ward-pc"``: the OS account and host behind this process, for the audit log.
+
+    A staff member names themselves with ``--as``/``COMPANION_STAFF``; the OS account is
+    what the operating system vouches for, so every entry says both.
+    """
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = f"uid{os.getuid()}"
+    return f"{kind} {user}@{socket.gethostname()}"
+
+
+async def open_store(
+    settings: Settings, *, initialise: bool = False, origin: str = ""
+) -> OpenedStore:
+    """Open the database and keys; ``origin`` goes on every audit entry (see
+    :func:`process_origin`).
 
     ``initialise=True`` (``clinician init``, ``companion migrate``, the demo) migrates the
     schema to head and creates the key file if the database holds no data yet.
@@ -64,7 +83,7 @@ async def open_store(settings: Settings, *, initialise: bool = False) -> OpenedS
         await db.dispose()
         raise
     notices.extend(keys.notices)
-    return OpenedStore(Store(db, keys), keys, notices)
+    return OpenedStore(Store(db, keys, origin), keys, notices)
 
 
 @dataclass
@@ -115,7 +134,7 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
         webhook_alerts=settings.alert_webhook_url is not None,
     )
     supporters = SupporterService(uows, clock, bot_username=settings.bot_username)
-    safety = SafetyService(uows, clock, planbook, escalations, supporters)
+    safety = SafetyService(uows, clock, planbook, escalations, supporters, signer)
     schedules = ScheduleService(uows, clock)
     checkins = CheckinService(
         uows,

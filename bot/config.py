@@ -123,7 +123,8 @@ class Settings(BaseSettings):
         default=7,
         ge=1,
         le=90,
-        description="Raw Telegram updates (encrypted) are dropped this long after processing.",
+        description="Raw Telegram updates (encrypted) are dropped this long after processing, "
+        "and the text of finished outgoing messages is blanked.",
     )
     plan_review_days: int = Field(
         default=90, ge=1, le=3650, description="Plans older than this are flagged for review."

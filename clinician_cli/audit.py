@@ -65,6 +65,7 @@ def audit_log(
                         "action": e.action,
                         "patient": e.patient_ref,
                         "detail": e.detail,
+                        "origin": e.origin,
                     }
                     for e in entries
                 ]
@@ -72,8 +73,11 @@ def audit_log(
             return
         table(
             None,
-            ["#", "When (UTC)", "Who", "What", "Patient"],
-            [(e.seq, when(e.at), e.actor, e.action, e.patient_ref or "") for e in entries],
+            ["#", "When (UTC)", "Who", "What", "Patient", "From"],
+            [
+                (e.seq, when(e.at), e.actor, e.action, e.patient_ref or "", e.origin)
+                for e in entries
+            ],
         )
 
     run(body)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from bot.bootstrap import OpenedStore, Services, build_services, open_store
+from bot.bootstrap import OpenedStore, Services, build_services, open_store, process_origin
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.errors import DomainError, NotAllowed
 from bot.errors import describe_startup_error
@@ -61,7 +61,7 @@ def run(body: Callable[[Session], Awaitable[T]], *, needs_staff: bool = True) ->
 
     async def go() -> T:
         settings = load_settings()
-        opened = await open_store(settings)
+        opened = await open_store(settings, origin=process_origin("cli"))
         try:
             services = build_services(opened.store, settings)
             actor = Actor(staff=None)

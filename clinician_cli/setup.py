@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.engine import make_url
 
-from bot.bootstrap import build_services, open_store
+from bot.bootstrap import build_services, open_store, process_origin
 from bot.config import Settings, load_settings
 from bot.store.database import open_database, table_names
 from bot.store.migrate import head_revision
@@ -46,7 +46,7 @@ def init(
             existed = bool(await table_names(probe))
         finally:
             await probe.dispose()
-        opened = await open_store(settings, initialise=True)
+        opened = await open_store(settings, initialise=True, origin=process_origin("cli"))
         try:
             state = "up to date" if existed else "created"
             said.append(f"Database {state} (schema {head_revision()}): {_where(settings)}")

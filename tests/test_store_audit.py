@@ -107,3 +107,19 @@ async def test_audit_entries_filter_by_patient(store: Store, now: datetime) -> N
     async with store.uow() as uow:
         entries = await uow.audit.entries(patient_ref="P-0002")
     assert [e.detail for e in entries] == ["entry 2", "entry 5"]
+
+
+async def test_every_entry_carries_the_processs_origin_and_a_changed_origin_is_found(
+    store: Store, now: datetime
+) -> None:
+    from_the_ward = Store(store.db, store.keys, origin="cli alex@ward-pc")
+    await _write(from_the_ward, now, 3)
+    async with store.uow() as uow:
+        assert {e.origin for e in await uow.audit.entries()} == {"cli alex@ward-pc"}
+        await uow.session.execute(
+            update(AuditRow).where(AuditRow.seq == 2).values(origin="cli someone@else")
+        )
+        await uow.commit()
+    async with store.uow() as uow:
+        _, broken = await uow.audit.verify()
+    assert broken is not None and broken.seq == 2

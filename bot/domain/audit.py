@@ -25,6 +25,7 @@ def entry_hash(
     action: str,
     patient_ref: str | None,
     detail: str,
+    origin: str = "",
 ) -> str:
     body = json.dumps(
         [
@@ -35,6 +36,7 @@ def entry_hash(
             action,
             patient_ref,
             detail,
+            origin,
         ],
         ensure_ascii=False,
         separators=(",", ":"),
@@ -72,6 +74,7 @@ class ChainVerifier:
             entry.action,
             entry.patient_ref,
             entry.detail,
+            entry.origin,
         )
         if recomputed != entry.hash:
             return BrokenLink(entry.seq, f"entry {entry.seq} was changed after it was written")

@@ -132,6 +132,7 @@ class AuditEntry:
     detail: str
     prev_hash: str
     hash: str
+    origin: str = ""  # where the command came from: "cli alice@ward-pc", "bot"
 
 
 class CheckinStatus(StrEnum):

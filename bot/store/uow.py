@@ -55,9 +55,12 @@ class SqlUnitOfWork:
     coping: CopingRepository
     supporters: SupporterRepository
 
-    def __init__(self, db: Database, keys: KeySource, turn: asyncio.Lock | None = None) -> None:
+    def __init__(
+        self, db: Database, keys: KeySource, turn: asyncio.Lock | None = None, origin: str = ""
+    ) -> None:
         self._db = db
         self._keys = keys
+        self._origin = origin
         self._turn = turn
         self.committed = False
 
@@ -80,7 +83,7 @@ class SqlUnitOfWork:
         session = self.session
         self.vault = vault = Vault(self._keys, session)
         self.meta = MetaRepository(session)
-        self.audit = AuditRepository(session)
+        self.audit = AuditRepository(session, self._origin)
         self.staff = StaffRepository(session, vault)
         self.teams = TeamRepository(session)
         self.patients = PatientRepository(session, vault)
@@ -128,9 +131,10 @@ class SqlUnitOfWork:
 class Store:
     """The database and key ring together; hands out units of work."""
 
-    def __init__(self, db: Database, keys: KeyRing | KeySource) -> None:
+    def __init__(self, db: Database, keys: KeyRing | KeySource, origin: str = "") -> None:
         self.db = db
         self.keys = as_key_source(keys)
+        self.origin = origin  # recorded on every audit entry this process writes
         # SQLite has one writer and its busy handler is not first-come first-served: under
         # a busy tick an SOS could lose the race for the lock again and again. Taking turns
         # here (asyncio.Lock wakes waiters in order) bounds its wait to the transactions
@@ -138,7 +142,7 @@ class Store:
         self._turn = asyncio.Lock() if db.is_sqlite else None
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.db, self.keys, self._turn)
+        return SqlUnitOfWork(self.db, self.keys, self._turn, self.origin)
 
     @property
     def ring(self) -> KeyRing:

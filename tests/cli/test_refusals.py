@@ -39,3 +39,14 @@ def test_a_refusal_a_use_case_already_recorded_is_recorded_once(clinic: Clinic) 
     ref = clinic.add_patient()
     assert clinic.run("patient", "show", ref, as_="dr.lindqvist").exit_code == 4
     assert denials(clinic) == [("staff:dr.lindqvist", "denied:patient.show")]
+
+
+def test_each_entry_says_which_os_account_and_host_ran_the_command(clinic: Clinic) -> None:
+    import getpass
+    import socket
+
+    clinic.ok("patient", "list", as_="nurse.okafor")
+    log = clinic.json("audit", "log")
+    assert {e["origin"] for e in log if e["actor"] == "staff:nurse.okafor"} == {
+        f"cli {getpass.getuser()}@{socket.gethostname()}"
+    }

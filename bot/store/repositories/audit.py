@@ -27,12 +27,16 @@ def _entry(row: AuditRow) -> AuditEntry:
         detail=row.detail,
         prev_hash=row.prev_hash,
         hash=row.hash,
+        origin=row.origin,
     )
 
 
 class AuditRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    """``origin`` (the process's OS user and host, for the CLI) goes on every entry."""
+
+    def __init__(self, session: AsyncSession, origin: str = "") -> None:
         self._session = session
+        self._origin = origin[:128]
 
     async def _lock_head(self) -> AuditHeadRow:
         # A no-op UPDATE takes the row lock on PostgreSQL before we read the head.
@@ -58,7 +62,7 @@ class AuditRepository:
         head = await self._lock_head()
         seq = head.seq + 1
         at = at.astimezone(UTC)
-        digest = entry_hash(head.hash, seq, at, actor, action, patient_ref, detail)
+        digest = entry_hash(head.hash, seq, at, actor, action, patient_ref, detail, self._origin)
         row = AuditRow(
             seq=seq,
             at=at,
@@ -66,6 +70,7 @@ class AuditRepository:
             action=action,
             patient_ref=patient_ref,
             detail=detail,
+            origin=self._origin,
             prev_hash=head.hash,
             hash=digest,
         )
