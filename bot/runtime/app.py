@@ -30,7 +30,7 @@ from bot.handlers.commands import COMMANDS
 from bot.runtime.processor import InboxProcessor
 from bot.runtime.receiving import ALLOWED_UPDATES, Poller, WebhookReceiver
 from bot.services.ports import Clock
-from scheduler.jobs import build_scheduler
+from scheduler.jobs import build_scheduler, last_runs
 from scheduler.leader import PostgresLeader, SqliteLock
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,8 @@ async def _lead(runtime: BotRuntime, db: Any, stop: asyncio.Event, *, webhook: b
         term = asyncio.Event()
         released = await runtime.services.delivery.take_over()
         log.info("leader.leading released_claims=%s", released)
-        scheduler = build_scheduler(runtime.services, runtime.dispatcher.wake)
+        last = await last_runs(runtime.services)
+        scheduler = build_scheduler(runtime.services, runtime.dispatcher.wake, last)
         scheduler.start()
         work = [
             asyncio.create_task(runtime.processor.run(term)),

@@ -41,6 +41,7 @@ class Unchecked:
 
 
 UNCHECKED = Unchecked()
+REVIEW_PAGE = 25  # patients per transaction in the review tick: an SOS waits one page at most
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class PlanService:
         self._escalations = escalations
         self._review_days = review_days
         self._access = PatientAccess(clock)
+        self.review_page = REVIEW_PAGE
 
     async def _patient(self, uow: UnitOfWork, actor: Actor, reference: str, action: str) -> Patient:
         patient = await self._access.resolve(uow, actor, reference, action)
@@ -214,30 +216,42 @@ class PlanService:
         )
 
     async def flag_reviews(self) -> int:
-        """Tick: plans due for review (old, not helping, cravings worse) → a notice to the team."""
-        now = self._clock.now()
-        flagged = 0
-        async with self._uows() as uow:
-            out = Outgoing(f"review:{now.date().isoformat()}", now)
-            for patient in await uow.patients.find(statuses=[PatientStatus.ACTIVE]):
-                stored = await uow.plans.latest(patient.id)
-                if stored is None:
-                    continue
-                reasons = await self._review(uow, patient, stored, parse_plan(stored.text))
-                if not reasons or await uow.escalations.open_for_rule(
-                    patient.id, "plan_review", stored.created_at
-                ):
-                    continue
-                await self._escalations.raise_findings(
-                    uow,
-                    patient,
-                    [Finding("plan_review", Level.INFO, r) for r in reasons[:1]],
-                    out,
-                    source=f"plan version {stored.version}",
-                )
-                flagged += 1
-            await commit(uow, out)
-        return flagged
+        """Tick: plans due for review (old, not helping, cravings worse) → a notice to the team.
+
+        Goes through active patients a page at a time, one short transaction per page, so
+        an SOS never waits behind the whole review (SQLite has one writer).
+        """
+        flagged, after = 0, None
+        while True:
+            async with self._uows() as uow:
+                page = await uow.patients.active_page(self.review_page, after_id=after)
+                now = self._clock.now()
+                out = Outgoing(f"review:{now.date().isoformat()}:{page[0] if page else ''}", now)
+                for patient_id in page:
+                    flagged += await self._flag_review(uow, patient_id, out)
+                await commit(uow, out)
+            if len(page) < self.review_page:
+                return flagged
+            after = page[-1]
+
+    async def _flag_review(self, uow: UnitOfWork, patient_id: str, out: Outgoing) -> int:
+        patient = await uow.patients.get(patient_id)
+        stored = None if patient is None else await uow.plans.latest(patient_id)
+        if patient is None or stored is None:
+            return 0
+        reasons = await self._review(uow, patient, stored, parse_plan(stored.text))
+        if not reasons or await uow.escalations.open_for_rule(
+            patient.id, "plan_review", stored.created_at
+        ):
+            return 0
+        await self._escalations.raise_findings(
+            uow,
+            patient,
+            [Finding("plan_review", Level.INFO, r) for r in reasons[:1]],
+            out,
+            source=f"plan version {stored.version}",
+        )
+        return 1
 
     async def history(self, actor: Actor, reference: str) -> tuple[Patient, list[PlanVersion]]:
         async with self._uows() as uow:

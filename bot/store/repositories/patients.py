@@ -225,6 +225,18 @@ class PatientRepository:
             query = query.where(PatientRow.id > after_id)
         return [_state(row) for row in await self._session.execute(query)]
 
+    async def active_page(self, limit: int, *, after_id: str | None = None) -> list[str]:
+        """Ids of active patients, one page in id order (nothing decrypted)."""
+        query = (
+            select(PatientRow.id)
+            .where(PatientRow.status == PatientStatus.ACTIVE.value)
+            .order_by(PatientRow.id)
+            .limit(limit)
+        )
+        if after_id is not None:
+            query = query.where(PatientRow.id > after_id)
+        return list(await self._session.scalars(query))
+
     async def pause_ended(self, now: datetime) -> list[PatientState]:
         rows = await self._session.scalars(
             select(PatientRow).where(
