@@ -169,7 +169,7 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
             invite_ttl=timedelta(days=settings.invite_ttl_days),
             bot_username=settings.bot_username,
         ),
-        inbox=InboxService(uows, clock),
+        inbox=InboxService(uows, clock, safety),
         planbook=planbook,
         schedules=schedules,
         plans=PlanService(

@@ -105,6 +105,7 @@ class Signals:
     silence_days: int | None = None  # whole days since the last interaction
     blocked_bot: bool = False
     delivery_failed: bool = False  # a message could not be delivered after all retries
+    message_set_aside: bool = False  # a message from the patient failed processing for good
     trend: TrendResult | None = None
 
 
@@ -258,6 +259,13 @@ def _delivery_failed(s: Signals, t: Thresholds) -> Finding | None:
     return Finding("delivery_failed", t.delivery_failed_level, reason)
 
 
+def _message_set_aside(s: Signals, t: Thresholds) -> Finding | None:
+    if not s.message_set_aside:
+        return None
+    reason = "a message from the patient could not be processed; ask them what they wrote"
+    return Finding("message_set_aside", Level.WARN, reason)
+
+
 RULES: tuple[Rule, ...] = (
     Rule("sos", "the patient pressed SOS (always crisis)", _sos),
     Rule("triage_crisis", "free text reads as a crisis (always crisis)", _triage_crisis),
@@ -271,6 +279,11 @@ RULES: tuple[Rule, ...] = (
     Rule("silence", "days without any interaction", _silence),
     Rule("blocked_bot", "the patient blocked the bot", _blocked_bot),
     Rule("delivery_failed", "a message could not be delivered after retries", _delivery_failed),
+    Rule(
+        "message_set_aside",
+        "a message from the patient failed processing again and again (always warn)",
+        _message_set_aside,
+    ),
 )
 """The rule table, in a stable order used to break ties between findings of one level."""
 

@@ -48,6 +48,15 @@ def private_chat(update: Update) -> int | None:
     return chat.id if chat is not None and chat.type == "private" else None
 
 
+def message_text(update: Update) -> str | None:
+    """The text (or caption) a person wrote in a private chat, to triage if the update is
+    set aside; a button press carries the bot's own message, which is not theirs."""
+    message = update.message or update.edited_message
+    if message is None or private_chat(update) is None:
+        return None
+    return message.text or message.caption
+
+
 def is_infrastructure(error: BaseException) -> bool:
     """True for failures that say nothing about the update itself."""
     return isinstance(error, INFRASTRUCTURE_ERRORS)
@@ -91,9 +100,11 @@ class InboxProcessor:
             for update_id, payload in batch:
                 failures.pop(update_id, None)
                 chat_id: int | None = None
+                text: str | None = None
                 try:
                     update = Update.de_json(payload, self._app.bot)
                     chat_id = private_chat(update)
+                    text = message_text(update)
                     await self._app.process_update(update)
                 except Exception as exc:
                     failures[update_id] = exc
@@ -107,7 +118,7 @@ class InboxProcessor:
                     final = await self._inbox.failed(update_id, type(error).__name__)
                     log.warning("inbox.failed update_id=%s final=%s", update_id, final)
                     if final:
-                        await self._set_aside(update_id, error, chat_id)
+                        await self._set_aside(update_id, error, chat_id, text)
                     else:
                         await asyncio.sleep(0.5)
                 else:  # an update no handler consumed is marked here; one consumed stays
@@ -116,7 +127,9 @@ class InboxProcessor:
                 handled += 1
                 self._on_processed()
 
-    async def _set_aside(self, update_id: int, error: BaseException, chat_id: int | None) -> None:
+    async def _set_aside(
+        self, update_id: int, error: BaseException, chat_id: int | None, text: str | None
+    ) -> None:
         """Tell the chat and the audit log; a failure here never holds up other updates."""
         log.warning(
             "inbox.set_aside update_id=%s error=%s chat_told=%s",
@@ -125,7 +138,7 @@ class InboxProcessor:
             chat_id is not None,
         )
         try:
-            await self._inbox.set_aside(update_id, type(error).__name__, chat_id)
+            await self._inbox.set_aside(update_id, type(error).__name__, chat_id, text)
         except Exception as exc:
             log.warning(
                 "inbox.set_aside_untold update_id=%s error=%s", update_id, type(exc).__name__

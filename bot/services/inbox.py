@@ -7,22 +7,33 @@ transaction as its effects, so the same update twice has one effect.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.model import PatientStatus
 from bot.services import texts
 from bot.services.outgoing import AlreadyProcessed, Outgoing, commit
 from bot.services.ports import Clock, UnitOfWorkFactory
 
+if TYPE_CHECKING:
+    from bot.services.safety import SafetyService
+
+log = logging.getLogger(__name__)
+
 MAX_ATTEMPTS = 5
 SET_ASIDE = "update_failed"  # the purpose of the reply to an update set aside
+# a patient whose lost message the care team should hear about
+IN_CARE = frozenset({PatientStatus.ACTIVE, PatientStatus.PAUSED})
 
 
 class InboxService:
-    def __init__(self, uows: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(
+        self, uows: UnitOfWorkFactory, clock: Clock, safety: SafetyService | None = None
+    ) -> None:
         self._uows = uows
         self._clock = clock
+        self.safety = safety
 
     async def receive(self, updates: list[dict[str, Any]]) -> int:
         """Store a batch of raw updates (deduplicated by update_id); returns how many were new."""
@@ -62,16 +73,45 @@ class InboxService:
             await uow.commit()
             return final
 
-    async def set_aside(self, update_id: int, error: str, chat_id: int | None) -> None:
+    async def set_aside(
+        self, update_id: int, error: str, chat_id: int | None, text: str | None = None
+    ) -> None:
         """An update that failed for good is not silent: its private chat (if known) is told
         something went wrong and pointed to /sos, and the audit log records it (the error
-        type only, never content) so the operator sees it."""
+        type only, never content) so the operator sees it.
+
+        For a patient in care, the message's text is still triaged (crisis language gets the
+        crisis lines and a crisis escalation) and a ``message_set_aside`` escalation asks the
+        care team to follow up. If that fails too, the chat is still told and audited."""
+        try:
+            await self._set_aside(update_id, error, chat_id, text, follow_up=True)
+        except Exception as exc:
+            log.warning(
+                "inbox.set_aside_no_follow_up update_id=%s error=%s",
+                update_id,
+                type(exc).__name__,
+            )
+            await self._set_aside(update_id, error, chat_id, None, follow_up=False)
+
+    async def _set_aside(
+        self,
+        update_id: int,
+        error: str,
+        chat_id: int | None,
+        text: str | None,
+        *,
+        follow_up: bool,
+    ) -> None:
         now = self._clock.now()
         async with self._uows() as uow:
             out = Outgoing(f"set-aside:{update_id}", now)
             patient = None if chat_id is None else await uow.patients.by_chat(chat_id)
+            followed = False
             if patient is not None and patient.status is not PatientStatus.ERASED:
                 out.to_patient(patient.id, texts.UPDATE_FAILED, purpose=SET_ASIDE, key="reply")
+                if follow_up and self.safety is not None and patient.status in IN_CARE:
+                    await self.safety.message_set_aside(uow, patient, text, out)
+                    followed = True
             elif chat_id is not None:
                 out.add(
                     "chat",
@@ -81,13 +121,14 @@ class InboxService:
                     purpose=SET_ASIDE,
                     key="reply",
                 )
+            told = "the chat was told" if out.messages else "no chat to tell"
             await uow.audit.append(
                 actor="system",
                 action="inbox.set_aside",
                 at=now,
                 patient_ref=None if patient is None else patient.reference,
-                detail=f"update {update_id} failed {MAX_ATTEMPTS} times ({error[:60]}); "
-                + ("the chat was told" if out.messages else "no chat to tell"),
+                detail=f"update {update_id} failed {MAX_ATTEMPTS} times ({error[:60]}); {told}"
+                + ("; the care team was asked to follow up" if followed else ""),
             )
             await commit(uow, out)
 

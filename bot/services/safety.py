@@ -222,6 +222,18 @@ class SafetyService:
         await record_event(uow, escalation, NOTIFIED, out.now, detail=f"count={count}")
         return texts.SOS_NOTIFIED.format(count=count)
 
+    async def message_set_aside(
+        self, uow: UnitOfWork, patient: Patient, text: str | None, out: Outgoing
+    ) -> None:
+        """A patient's message failed processing for good: what it said is still read for
+        crisis language (crisis → the SOS path), and the care team is asked to follow up."""
+        source = "a message set aside"
+        if text:
+            await self.triage_text(uow, patient, text, out, source=source)
+        risk = assess(Signals(message_set_aside=True))
+        findings = list(risk.findings)
+        await self._escalations.raise_findings(uow, patient, findings, out, source=source)
+
     async def triage_text(
         self, uow: UnitOfWork, patient: Patient, text: str, out: Outgoing, *, source: str
     ) -> TriageLevel:

@@ -111,6 +111,16 @@ RULE_TABLE = [
         ("delivery_failed", Level.WARN, "a message could not be delivered after retries"),
         id="delivery_failed",
     ),
+    pytest.param(
+        Signals(message_set_aside=True),
+        DEFAULT_THRESHOLDS,
+        (
+            "message_set_aside",
+            Level.WARN,
+            "a message from the patient could not be processed; ask them what they wrote",
+        ),
+        id="message_set_aside",
+    ),
 ]
 
 

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from telegram import Update
 
+from bot.bootstrap import Services, build_services
+from bot.config import load_settings
 from bot.domain.model import PatientStatus
 from bot.runtime.processor import InboxProcessor
 from bot.services import texts
@@ -124,6 +126,110 @@ async def test_an_update_that_fails_and_then_succeeds_tells_no_one(store: Store)
     assert app.handled == [7]
     assert await replies(store) == []
     assert await audited(store) == []
+
+
+# --- a patient's lost message still reaches a person -------------------------------------
+async def escalations_of(store: Store, patient_id: str) -> list[tuple[str, str]]:
+    async with store.uow() as uow:
+        found = await uow.escalations.find(patient_ids=[patient_id])
+    return sorted((e.rule, e.level.value) for e in found)
+
+
+async def set_aside_with_services(store: Store, update: dict[str, Any]) -> Services:
+    services = build_services(store, load_settings(), ManualClock(NOW))
+    await services.inbox.receive([update])
+    app = Application(broken=frozenset({update["update_id"]}))
+    for _ in range(MAX_ATTEMPTS):
+        await processor(services.inbox, app).process_pending()
+    assert await services.inbox.pending() == []
+    return services
+
+
+async def test_a_lost_message_in_crisis_language_still_gets_the_crisis_lines_and_a_crisis_alert(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with store.uow() as uow:
+        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
+        await uow.commit()
+    words = "I want to kill myself tonight"
+    with caplog.at_level(logging.INFO):
+        await set_aside_with_services(store, text_update(7, PATIENT_CHAT, words))
+    assert await escalations_of(store, patient.id) == [
+        ("message_set_aside", "warn"),
+        ("triage_crisis", "crisis"),
+    ]
+    async with store.uow() as uow:
+        rows = await uow.outbox.listing(limit=50)
+        sent = [await uow.outbox.get(row.id) for row in rows]
+    to_patient = [m for m in sent if m is not None and m.recipient_id == patient.id]
+    assert any(m.purpose == "crisis" and m.priority == 0 for m in to_patient)
+    assert texts.UPDATE_FAILED in [m.payload.get("text") for m in to_patient]
+    ((_, detail),) = await audited(store)
+    assert detail.endswith("the chat was told; the care team was asked to follow up")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "kill myself" not in logged and str(PATIENT_CHAT) not in logged
+
+
+async def test_a_lost_ordinary_message_asks_the_care_team_to_follow_up(store: Store) -> None:
+    async with store.uow() as uow:
+        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.PAUSED)
+        await uow.commit()
+    await set_aside_with_services(store, text_update(7, PATIENT_CHAT, "see you on Monday"))
+    assert await escalations_of(store, patient.id) == [("message_set_aside", "warn")]
+    assert await replies(store) == [("patient", texts.UPDATE_FAILED)]
+
+
+async def test_a_lost_button_press_is_not_read_as_the_patients_words(store: Store) -> None:
+    async with store.uow() as uow:
+        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
+        await uow.commit()
+    press = {
+        "update_id": 7,
+        "callback_query": {
+            "id": "cb-7",
+            "chat_instance": "ci",
+            "data": "x",
+            "from": {"id": PATIENT_CHAT, "is_bot": False, "first_name": "Robin"},
+            "message": {  # the bot's own message, in crisis words: not the patient's
+                "message_id": 3,
+                "date": 0,
+                "chat": {"id": PATIENT_CHAT, "type": "private"},
+                "text": "If you are thinking about suicide, call 988 now.",
+            },
+        },
+    }
+    await set_aside_with_services(store, press)
+    assert await escalations_of(store, patient.id) == [("message_set_aside", "warn")]
+
+
+async def test_a_discharged_patients_lost_message_raises_nothing(store: Store) -> None:
+    async with store.uow() as uow:
+        _, patient = await seed_patient(
+            uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.DISCHARGED
+        )
+        await uow.commit()
+    await set_aside_with_services(store, text_update(7, PATIENT_CHAT, "I want to die"))
+    assert await escalations_of(store, patient.id) == []
+    assert await replies(store) == [("patient", texts.UPDATE_FAILED)]
+
+
+async def test_when_the_follow_up_fails_too_the_chat_is_still_told(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with store.uow() as uow:
+        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
+        await uow.commit()
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("the same bug")
+
+    services = build_services(store, load_settings(), ManualClock(NOW))
+    monkeypatch.setattr(services.safety, "message_set_aside", broken)
+    await services.inbox.set_aside(7, "ValueError", PATIENT_CHAT, "I want to die")
+    assert await escalations_of(store, patient.id) == []
+    assert await replies(store) == [("patient", texts.UPDATE_FAILED)]
+    ((_, detail),) = await audited(store)
+    assert detail.endswith("the chat was told")
 
 
 # --- cost per update --------------------------------------------------------------------
