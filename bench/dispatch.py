@@ -33,7 +33,7 @@ from bot.delivery.channels import ChannelRouter
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.pacing import Pacer
 from bot.domain.model import DeliveryStatus
-from bot.runtime.app import make_bot
+from bot.runtime.app import make_bot, settle_memory
 from bot.store.tables import OutboxRow
 
 TELEGRAM_PACE = 25.0
@@ -82,6 +82,7 @@ async def _send_all(
     population = await add_team(bdb.store, now)
     await seed_patients(bdb.store, population, count, now=now, due=count, chat_ids=chat_ids)
     services = build_services(bdb.store, bdb.settings())
+    settle_memory()  # as `companion run` does once started
     tick = await services.ticks.materialise_due()
     say(f"  {bdb.backend}: {tick.created:,} invitations waiting in the outbox")
     dispatcher = Dispatcher(services.delivery, api, Unpaced())

@@ -2,8 +2,9 @@
 
 Settings come from ``COMPANION_*`` variables, as for ``companion run``. The process
 opens the store (schema and keys checked), builds the services and the bot runtime
-(python-telegram-bot application, dispatcher, poller; no request is made), takes the
-SQLite instance lock, registers the scheduler's jobs and starts the scheduler. Then it
+(python-telegram-bot application, dispatcher, poller; no request is made), settles memory
+as ``companion run`` does (``settle_memory``), takes the SQLite instance lock, reads when
+the rare jobs last ran, registers the scheduler's jobs and starts the scheduler. Then it
 prints one JSON line (its phases in seconds since the interpreter started running this
 module, its peak RSS and the number of jobs) and shuts everything down again.
 
@@ -31,8 +32,8 @@ async def ready() -> dict[str, Any]:
     phases: dict[str, float] = {}
     from bot.bootstrap import build_services, open_store
     from bot.config import load_settings
-    from bot.runtime.app import BotRuntime, make_bot
-    from scheduler.jobs import build_scheduler
+    from bot.runtime.app import BotRuntime, make_bot, settle_memory
+    from scheduler.jobs import build_scheduler, last_runs
     from scheduler.leader import SqliteLock
 
     phases["imported"] = _since_start()
@@ -45,8 +46,9 @@ async def ready() -> dict[str, Any]:
     if lock is not None:
         lock.acquire()
     runtime = BotRuntime(services, bot)
+    settle_memory()
     phases["services_built"] = _since_start()
-    scheduler = build_scheduler(services, runtime.dispatcher.wake)
+    scheduler = build_scheduler(services, runtime.dispatcher.wake, await last_runs(services))
     scheduler.start()
     phases["ready"] = _since_start()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -2,9 +2,11 @@
 
 Target: ``TickService.materialise_due`` turns 10,000 due schedules (among 200,000) into
 10,000 check-in rows and 10,000 outbox rows and advances the schedules, in at most 2 s,
-on SQLite and on PostgreSQL. A second tick, with nothing due, is timed too.
+on SQLite and on PostgreSQL. The same 10,000 schedules are made due again twice more, each
+time a new occurrence; the verdict is on the worst of the three ticks. A tick with nothing
+due is timed too.
 
-Then the same schedules are made due again and a third tick runs beside a probe that does
+Then the same schedules are made due once more and a tick runs beside a probe that does
 what the rest of the bot does meanwhile (small write transactions, like storing an update
 or marking a message sent, on the same event loop): how long the loop stalled and how long
 such a write had to wait tell how much a big tick can delay an SOS in the same process.
@@ -13,6 +15,7 @@ such a write had to wait tell how much a big tick can delay an SOS in the same p
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,10 +27,12 @@ from bench.report import Result, say
 from bench.scale import Scale
 from bench.seeding import TIMES, add_team, seed_patients
 from bot.bootstrap import Services, build_services
+from bot.runtime.app import settle_memory
 from bot.store.tables import CheckinRow, OutboxRow, ScheduleRow
 from bot.store.uow import Store
 
 TARGET_SECONDS = 2.0
+RUNS = 3  # measured ticks; the verdict is on the worst
 PROBE_EVERY = 0.02  # seconds between the probe's small writes
 
 
@@ -106,23 +111,42 @@ async def measure_tick(backend: str, scale: Scale, workdir: Path) -> Result:
             f"{population.due:,} schedules due, in {population.seconds:.1f} s"
         )
         services = build_services(bdb.store, bdb.settings())
+        settle_memory()  # as `companion run` does once started
         due = await _count(bdb.store, _due_now())
-        started = time.perf_counter()
-        cpu = time.process_time()
-        report = await services.ticks.materialise_due()
-        seconds = time.perf_counter() - started
-        cpu_seconds = time.process_time() - cpu
-        started = time.perf_counter()
-        idle = await services.ticks.materialise_due()
-        idle_seconds = time.perf_counter() - started
-        checkins = await _count(bdb.store, select(func.count()).select_from(CheckinRow))
-        outbox = await _count(bdb.store, select(func.count()).select_from(OutboxRow))
-        still_due = await _count(bdb.store, _due_now())
+        walls: list[float] = []
+        cpus: list[float] = []
+        created: list[int] = []
+        for run in range(RUNS):
+            if run:  # the same schedules fall due again: a new occurrence each
+                await _make_due_again(
+                    bdb.store,
+                    population.patient_ids[: population.due],
+                    datetime.now(UTC) - timedelta(minutes=1),
+                )
+            started = time.perf_counter()
+            cpu = time.process_time()
+            report = await services.ticks.materialise_due()
+            walls.append(time.perf_counter() - started)
+            cpus.append(time.process_time() - cpu)
+            created.append(report.created)
+            if run == 0:
+                started = time.perf_counter()
+                idle = await services.ticks.materialise_due()
+                idle_seconds = time.perf_counter() - started
+                checkins = await _count(bdb.store, select(func.count()).select_from(CheckinRow))
+                outbox = await _count(bdb.store, select(func.count()).select_from(OutboxRow))
+                still_due = await _count(bdb.store, _due_now())
         await _make_due_again(
             bdb.store, population.patient_ids[: population.due], now - timedelta(minutes=2)
         )
         beside, stall, write, writes = await _tick_beside_probe(services)
-    correct = report.created == checkins == outbox == due == population.due and still_due == 0
+    seconds = max(walls)
+    cpu_seconds = statistics.median(cpus)
+    correct = (
+        created[0] == checkins == outbox == due == population.due
+        and still_due == 0
+        and all(count == population.due for count in created)
+    )
     notes = [] if correct else ["the tick did not create exactly one check-in per due schedule"]
     return Result(
         benchmark="tick",
@@ -131,12 +155,14 @@ async def measure_tick(backend: str, scale: Scale, workdir: Path) -> Result:
             "schedule_rows": population.schedules,
             "due": due,
             "tick_s": round(seconds, 3),
+            "tick_s_median": round(statistics.median(walls), 3),
+            "tick_s_runs": ", ".join(f"{w:.2f}" for w in walls),
             "tick_cpu_s": round(cpu_seconds, 3),
-            "checkins_created": report.created,
+            "checkins_created": created[0],
             "checkin_rows": checkins,
             "outbox_rows": outbox,
             "schedules_still_due": still_due,
-            "per_checkin_ms": round(seconds / max(1, report.created) * 1000, 3),
+            "per_checkin_ms": round(statistics.median(walls) / max(1, created[0]) * 1000, 3),
             "idle_tick_s": round(idle_seconds, 4),
             "idle_tick_created": idle.created,
             "tick_beside_probe_s": round(beside, 3),
@@ -147,8 +173,9 @@ async def measure_tick(backend: str, scale: Scale, workdir: Path) -> Result:
         target=f"{population.due:,} due materialised in <= {TARGET_SECONDS:g} s",
         met=correct and seconds <= TARGET_SECONDS,
         summary=(
-            f"{report.created:,} check-ins + outbox rows among {population.schedules:,} "
-            f"schedules in {seconds:.2f} s (CPU {cpu_seconds:.2f} s); "
+            f"{created[0]:,} check-ins + outbox rows among {population.schedules:,} "
+            f"schedules in {seconds:.2f} s (worst of {RUNS}; median "
+            f"{statistics.median(walls):.2f} s, CPU {cpu_seconds:.2f} s); "
             f"idle tick {idle_seconds * 1000:.0f} ms; meanwhile a small write waited up to "
             f"{write:.2f} s"
         ),

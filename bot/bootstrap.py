@@ -190,8 +190,10 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
             escalations,
             planbook,
             grace=timedelta(minutes=settings.checkin_grace_minutes),
-            # PostgreSQL locks rows, not the database: bigger batches, no pause between
+            # PostgreSQL locks rows, not the database: bigger batches, no pause between,
+            # two at a time (one is prepared here while the server stores the other)
             batch=1000 if store.db.is_sqlite else 2500,
             batch_pause=0.02 if store.db.is_sqlite else 0.0,
+            workers=1 if store.db.is_sqlite else 2,
         ),
     )

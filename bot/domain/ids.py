@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import secrets
+import time
 
 
 def new_id() -> str:
-    """A 128-bit random id as 32 hex characters."""
-    return secrets.token_hex(16)
+    """A 128-bit id as 32 hex characters: the time in milliseconds (48 bits), then 80
+    random bits. Rows made together sit together in every primary-key index, so a tick
+    that inserts 10,000 rows touches a few pages at the end of the index instead of
+    thousands of pages all over it."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
 
 
 def patient_reference(number: int) -> str:

@@ -59,6 +59,7 @@ class TickService:
         grace: timedelta,
         batch: int = 1000,
         batch_pause: float = BATCH_PAUSE,
+        workers: int = 1,
     ) -> None:
         self._uows = uows
         self._clock = clock
@@ -68,6 +69,7 @@ class TickService:
         self.grace = grace
         self.batch = batch
         self.batch_pause = batch_pause
+        self.workers = workers  # concurrent batches: 1 on SQLite (one writer), 2 on PostgreSQL
         self.silence_page = SILENCE_PAGE
 
     # --- due check-ins ----------------------------------------------------------------
@@ -79,6 +81,18 @@ class TickService:
         """
         report = TickReport()
         batch = batch or self.batch
+        if self.workers == 1:
+            await self._drain(batch, report)
+            return report
+        # PostgreSQL: while one batch is in the server, the next is prepared here; SKIP
+        # LOCKED gives each worker different rows, the unique key guards the rest
+        async with asyncio.TaskGroup() as group:
+            for _ in range(self.workers):
+                group.create_task(self._drain(batch, report))
+        return report
+
+    async def _drain(self, batch: int, report: TickReport) -> None:
+        """Claim and materialise batches until fewer than ``batch`` rows are due."""
         first = True
         while True:
             if not first and self.batch_pause:
@@ -88,13 +102,11 @@ class TickService:
             async with self._uows() as uow:
                 due = await uow.schedules.claim_due(now, batch)
                 if not due:
-                    return report
-                states = await uow.patients.states({s.patient_id for s in due})
+                    return
                 out = Outgoing(f"tick:{now.isoformat()}", now)
                 fresh: list[Checkin] = []
                 advances: list[tuple[str, datetime | None]] = []
-                for schedule in due:
-                    state = states.get(schedule.patient_id)
+                for schedule, state in due:
                     moment = schedule.next_due_utc
                     assert moment is not None
                     recorded = 0
@@ -108,7 +120,7 @@ class TickService:
                         moment = next_due_text(
                             schedule.local_time,
                             schedule.days,
-                            state.timezone if state else "UTC",
+                            state.timezone,
                             moment,
                         )
                     advances.append((schedule.id, moment))
@@ -121,7 +133,7 @@ class TickService:
                 await uow.schedules.set_next_due_many(advances, now)
                 await uow.commit()
             if len(due) < batch:
-                return report
+                return
 
     def _occurrence(
         self,

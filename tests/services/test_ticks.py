@@ -82,6 +82,29 @@ async def test_a_double_tick_never_doubles_a_checkin(world: World) -> None:
     assert len(await world.outbox(recipient_id=patient.id)) == 1
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_concurrent_batches_make_each_due_checkin_exactly_once(
+    world: World, workers: int
+) -> None:
+    at(world, "2026-03-02T13:00:00+00:00")
+    patients = [await active_patient(world, chat_id=700100 + n) for n in range(7)]
+    for patient in patients:
+        await world.services.schedules.set(
+            world.clinician, patient.reference, ["09:00", "09:30"], "*"
+        )
+    at(world, "2026-03-02T14:31:00+00:00")
+    world.services.ticks.workers = workers  # PostgreSQL runs two; SQLite one
+    report = await world.services.ticks.materialise_due(batch=3)  # 14 due: five batches
+    assert report.created == 14
+    for patient in patients:
+        assert [due for due, _ in await checkins(world, patient)] == [
+            datetime(2026, 3, 2, 14, 0, tzinfo=UTC),
+            datetime(2026, 3, 2, 14, 30, tzinfo=UTC),
+        ]
+        assert len(await world.outbox(recipient_id=patient.id)) == 2
+    assert (await world.services.ticks.materialise_due(batch=3)).created == 0
+
+
 async def test_after_short_downtime_a_checkin_is_sent_late(world: World) -> None:
     at(world, "2026-03-02T13:00:00+00:00")
     patient = await active_patient(world)

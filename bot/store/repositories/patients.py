@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -35,6 +35,25 @@ STATE_COLUMNS = (
 )
 
 
+def state_of(values: Sequence[Any]) -> PatientState:
+    """A :class:`PatientState` from values selected in :data:`STATE_COLUMNS` order."""
+    (id_, status, timezone, reachable, chat_index, paused_until, quiet_start, quiet_end,
+     last_interaction_at, consented_at, team_id) = values  # fmt: skip
+    return PatientState(
+        id=id_,
+        status=PatientStatus(status),
+        timezone=timezone,
+        reachable=reachable,
+        linked=chat_index is not None,
+        paused_until=paused_until,
+        quiet_start=quiet_start,
+        quiet_end=quiet_end,
+        last_interaction_at=last_interaction_at,
+        consented_at=consented_at,
+        team_id=team_id,
+    )
+
+
 def not_erased(patient_id: Any) -> ColumnElement[bool]:
     """Rows whose patient was not erased (their data key, and so their content, exists).
 
@@ -43,22 +62,6 @@ def not_erased(patient_id: Any) -> ColumnElement[bool]:
     """
     return ~exists().where(
         PatientRow.id == patient_id, PatientRow.status == PatientStatus.ERASED.value
-    )
-
-
-def _state(row: Any) -> PatientState:
-    return PatientState(
-        id=row.id,
-        status=PatientStatus(row.status),
-        timezone=row.timezone,
-        reachable=row.reachable,
-        linked=row.chat_index is not None,
-        paused_until=row.paused_until,
-        quiet_start=row.quiet_start,
-        quiet_end=row.quiet_end,
-        last_interaction_at=row.last_interaction_at,
-        consented_at=row.consented_at,
-        team_id=row.team_id,
     )
 
 
@@ -202,7 +205,7 @@ class PatientRepository:
             rows = await self._session.execute(  # columns only: a tick reads thousands
                 select(*STATE_COLUMNS).where(PatientRow.id.in_(ids[start : start + 2000]))
             )
-            out.update({row.id: _state(row) for row in rows})
+            out.update({row.id: state_of(row) for row in rows})
         return out
 
     async def silent_since(
@@ -223,7 +226,7 @@ class PatientRepository:
         )
         if after_id is not None:
             query = query.where(PatientRow.id > after_id)
-        return [_state(row) for row in await self._session.execute(query)]
+        return [state_of(row) for row in await self._session.execute(query)]
 
     async def active_page(self, limit: int, *, after_id: str | None = None) -> list[str]:
         """Ids of active patients, one page in id order (nothing decrypted)."""
@@ -238,12 +241,12 @@ class PatientRepository:
         return list(await self._session.scalars(query))
 
     async def pause_ended(self, now: datetime) -> list[PatientState]:
-        rows = await self._session.scalars(
-            select(PatientRow).where(
+        rows = await self._session.execute(
+            select(*STATE_COLUMNS).where(
                 PatientRow.status == PatientStatus.PAUSED.value, PatientRow.paused_until <= now
             )
         )
-        return [_state(r) for r in rows]
+        return [state_of(row) for row in rows]
 
     async def erase(self, patient: Patient, now: datetime) -> Patient:
         """Crypto-shred: scrub what the key does not cover, destroy the data key, drop

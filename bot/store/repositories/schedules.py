@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.model import Schedule
-from bot.store.tables import Base, ScheduleRow
+from bot.domain.model import PatientState, Schedule
+from bot.store.repositories.patients import STATE_COLUMNS, state_of
+from bot.store.tables import Base, PatientRow, ScheduleRow
 
 SCHEDULES = Base.metadata.tables["schedules"]
 
@@ -65,17 +66,25 @@ class ScheduleRepository:
         result = await self._session.execute(query.values(active=False, updated_at=now))
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def claim_due(self, now: datetime, limit: int) -> list[Schedule]:
-        """Due rows, locked for this transaction; other workers skip them (PostgreSQL)."""
+    async def claim_due(self, now: datetime, limit: int) -> list[tuple[Schedule, PatientState]]:
+        """Due rows with their patient's scheduling facts (one query, nothing decrypted);
+        the schedules are locked for this transaction and other workers skip them
+        (PostgreSQL); the patients are not locked."""
         table = SCHEDULES
+        names = [column.key for column in table.c]
         rows = await self._session.execute(  # Core rows: a tick reads thousands
-            select(table)
+            select(table, *STATE_COLUMNS)
+            .join(PatientRow, PatientRow.id == table.c.patient_id)
             .where(table.c.active.is_(True), table.c.next_due_utc <= now)
             .order_by(table.c.next_due_utc)
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=table)
         )
-        return [Schedule(**row._asdict()) for row in rows]
+        width = len(names)
+        return [
+            (Schedule(**dict(zip(names, row[:width], strict=True))), state_of(row[width:]))
+            for row in rows
+        ]
 
     async def set_next_due(
         self, schedule_id: str, next_due: datetime | None, now: datetime
