@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from bot.domain.ids import short_id
 from clinician_cli.context import Session, run
 from clinician_cli.output import JsonOption, emit_json, table, when
 
@@ -21,7 +22,7 @@ def outbox(
         rows, refs = await s.services.outbox.listing(s.actor, failed_only=failed, limit=limit)
         data = [
             {
-                "id": r.id[:8],
+                "id": short_id(r.id),
                 "recipient": r.recipient_kind,
                 "patient": refs.get(r.patient_id or "", None),
                 "purpose": r.purpose,

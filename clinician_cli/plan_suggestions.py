@@ -10,12 +10,11 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.domain.ids import short_id
 from bot.services.texts import PLAN_SUGGESTION_DECIDED
 from clinician_cli.context import Session, run
 from clinician_cli.output import JsonOption, echo, emit_json, say, table, when
 from clinician_cli.plans import NoteOption, PatientRef, plan_app, report_published
-
-SHORT_ID = 8
 
 
 def register(app: typer.Typer) -> None:
@@ -41,7 +40,7 @@ def plan_suggestions(patient: PatientRef, as_json: bool = JsonOption) -> None:
         found, pending = await s.services.plans.suggestions(s.actor, patient)
         rows: list[dict[str, Any]] = [
             {
-                "id": suggestion.id[:SHORT_ID],
+                "id": short_id(suggestion.id),
                 "kind": suggestion.kind,
                 "description": description,
                 "created_at": suggestion.created_at,

@@ -29,6 +29,7 @@ from datetime import timedelta
 
 from bot.delivery.api import BotApi, RateLimited, Rejected, Transient, Unreachable
 from bot.delivery.pacing import Pacer
+from bot.domain.ids import short_id
 from bot.domain.model import OutboundMessage
 from bot.services.delivery import DeliveryService, Ready, backoff
 
@@ -324,14 +325,16 @@ class Dispatcher:
                 scope = self._rate_limited(chat, queued, exc.retry_after)
                 log.warning(
                     "delivery.rate_limited id=%s retry_after=%s paused=%s",
-                    message.id[:8],
+                    short_id(message.id),
                     exc.retry_after,
                     scope,
                 )
             except Unreachable as exc:
                 self.stats["unreachable"] += 1
                 log.info(
-                    "delivery.unreachable id=%s kind=%s", message.id[:8], message.recipient_kind
+                    "delivery.unreachable id=%s kind=%s",
+                    short_id(message.id),
+                    message.recipient_kind,
                 )
                 dropped = self._drop_recipient(ready)
                 await self._delivery.unreachable(message, str(exc))
@@ -346,13 +349,15 @@ class Dispatcher:
                     self.stats["sent"] += 1
                 else:
                     self.stats["failed"] += 1
-                    log.warning("delivery.rejected id=%s method=%s", message.id[:8], message.method)
+                    log.warning(
+                        "delivery.rejected id=%s method=%s", short_id(message.id), message.method
+                    )
                     self._pop(chat, queued)
                     await self._delivery.failed(message, str(exc))
             except (TimeoutError, Transient, OSError) as exc:
                 await self._retry_later(chat, queued, str(exc) or type(exc).__name__)
             except Exception:
-                log.exception("delivery.error id=%s", message.id[:8])
+                log.exception("delivery.error id=%s", short_id(message.id))
                 await self._retry_later(chat, queued, "internal error")
             finally:
                 self._busy.discard(chat)
@@ -395,7 +400,7 @@ class Dispatcher:
         attempts = message.attempts + 1
         if attempts >= self._delivery.max_attempts:
             self.stats["failed"] += 1
-            log.warning("delivery.failed id=%s attempts=%s", message.id[:8], attempts)
+            log.warning("delivery.failed id=%s attempts=%s", short_id(message.id), attempts)
             self._pop(chat, queued)
             await self._delivery.failed(message, error)
             return

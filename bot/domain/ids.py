@@ -14,6 +14,12 @@ def new_id() -> str:
     return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
 
 
+def short_id(row_id: str) -> str:
+    """The last 8 characters of an id: random, so they tell rows apart (the first ones are
+    the time, shared by rows made within the same minute). Shown to staff and in logs."""
+    return row_id[-8:]
+
+
 def patient_reference(number: int) -> str:
     """``P-0042``: what staff type and what alerts show instead of a name."""
     return f"P-{number:04d}"

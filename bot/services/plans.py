@@ -322,9 +322,9 @@ class PlanService:
             ]
 
     async def _pending(self, uow: UnitOfWork, patient: Patient, short_id: str) -> PlanSuggestion:
-        prefix = short_id.strip().lower()
-        matches = [s for s in await uow.plans.suggestions(patient.id) if s.id.startswith(prefix)]
-        if len(prefix) < 4 or len(matches) != 1:
+        wanted = short_id.strip().lower()  # the random tail `plan suggestions` shows
+        matches = [s for s in await uow.plans.suggestions(patient.id) if s.id.endswith(wanted)]
+        if len(wanted) < 4 or len(matches) != 1:
             raise NotFound(
                 f"no single pending suggestion {short_id!r} for {patient.reference} "
                 "(`clinician plan suggestions P` lists them with their ids)"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from bot.domain.ids import short_id
 from bot.domain.model import Consent, Supporter, SupporterStatus
 from bot.services.ports import UnitOfWork
 
@@ -45,5 +46,5 @@ async def end_support(
         action=f"supporter.{reason}",
         at=now,
         patient_ref=None if patient is None else patient.reference,
-        detail=f"supporter={supporter.id[:8]}",
+        detail=f"supporter={short_id(supporter.id)}",
     )

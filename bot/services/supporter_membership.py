@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.domain.ids import short_id
 from bot.domain.model import EnrolmentCode, Supporter, SupporterStatus
 from bot.services import texts
 from bot.services.outgoing import Outgoing, commit
@@ -156,7 +157,7 @@ class SupporterMembership:
                 action="supporter.confirmed",
                 at=now,
                 patient_ref=patient.reference,
-                detail=f"supporter={supporter.id[:8]}",
+                detail=f"supporter={short_id(supporter.id)}",
             )
             out.to_patient(
                 patient.id, t.CONFIRMED.format(name=supporter.name), purpose="supporters"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.domain.ids import new_id
+from bot.domain.ids import new_id, short_id
 from bot.domain.model import (
     SCOPES,
     Consent,
@@ -245,7 +245,7 @@ class SupporterMenu:
             action="supporter.consent",
             at=now,
             patient_ref=patient.reference,
-            detail=f"supporter={supporter.id[:8]} scopes="
+            detail=f"supporter={short_id(supporter.id)} scopes="
             f"{','.join(sorted(consent.scopes))} days={days}",
         )
         if supporter.status is SupporterStatus.DRAFT:

@@ -251,30 +251,43 @@ def test_suggestions_are_listed_with_short_ids(clinic: Clinic, tmp_path: Path) -
     listed = clinic.json("plan", "suggestions", ref)
     assert listed == [
         {
-            "id": full_id[:8],
+            "id": full_id[-8:],
             "kind": "add_coping",
             "description": "Add coping idea: 'Walk the dog'",
             "created_at": listed[0]["created_at"],
         }
     ]
-    assert full_id[:8] in clinic.ok("plan", "suggestions", ref)
+    assert full_id[-8:] in clinic.ok("plan", "suggestions", ref)
 
 
 def test_accepting_a_suggestion_publishes_a_new_version(clinic: Clinic, tmp_path: Path) -> None:
     ref = clinic.add_patient()
     clinic.ok("plan", "set", ref, write(tmp_path, "plan.yaml", MINIMAL))
-    short = add_suggestion(clinic, ref, "add_coping", {"title": "Walk the dog"})[:8]
+    short = add_suggestion(clinic, ref, "add_coping", {"title": "Walk the dog"})[-8:]
     out = clinic.ok("plan", "accept", ref, short)
     assert f"Accepted suggestion {short}" in out and "Published version 2" in out
     assert "Walk the dog" in clinic.json("plan", "show", ref)["text"]
     assert clinic.json("plan", "suggestions", ref) == []
 
 
+def test_two_suggestions_made_the_same_minute_each_have_their_own_short_id(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    ref = clinic.add_patient()
+    clinic.ok("plan", "set", ref, write(tmp_path, "plan.yaml", MINIMAL))
+    first = add_suggestion(clinic, ref, "add_coping", {"title": "Walk the dog"})
+    second = add_suggestion(clinic, ref, "add_coping", {"title": "Call my sister"})
+    shown = [row["id"] for row in clinic.json("plan", "suggestions", ref)]
+    assert sorted(shown) == sorted([first[-8:], second[-8:]]) and shown[0] != shown[1]
+    clinic.ok("plan", "accept", ref, second[-8:])
+    assert [row["id"] for row in clinic.json("plan", "suggestions", ref)] == [first[-8:]]
+
+
 def test_declining_a_suggestion_needs_a_note_for_the_patient(
     clinic: Clinic, tmp_path: Path
 ) -> None:
     ref = clinic.add_patient()
-    short = add_suggestion(clinic, ref, "add_coping", {"title": "Walk the dog"})[:8]
+    short = add_suggestion(clinic, ref, "add_coping", {"title": "Walk the dog"})[-8:]
     assert clinic.run("plan", "decline", ref, short).exit_code == 2
     assert clinic.run("plan", "decline", ref, short, "--note", "  ").exit_code == 2
     out = clinic.ok("plan", "decline", ref, short, "--note", "Let's talk on Monday.")

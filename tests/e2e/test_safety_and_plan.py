@@ -89,7 +89,7 @@ async def test_a_patient_suggests_a_new_trigger_for_the_clinician(clinic: Clinic
     _, pending = await clinic.services.plans.suggestions(clinic.clinician, patient.reference)
     assert [line for _, line in pending] == ["Add trigger: 'The corner shop' (place)"]
     published = await clinic.services.plans.accept(
-        clinic.clinician, patient.reference, pending[0][0].id[:8]
+        clinic.clinician, patient.reference, pending[0][0].id[-8:]
     )
     assert published.version.version == 2
     await clinic.settle()
