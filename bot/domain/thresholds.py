@@ -4,9 +4,10 @@ A patient's plan may set some of them; everything else comes from the deployment
 defaults (:data:`DEFAULT_THRESHOLDS`). Each threshold remembers whether it came from the
 plan, so a finding can say "plan threshold 8" or "default threshold 8".
 
-A threshold set to ``None`` (or ``any_use=False``) switches its rule off. Two levels are
+A threshold set to ``None`` (or ``any_use=False``) switches its rule off. Three levels are
 deliberately not configurable: an SOS press and crisis language in free text are always
-:attr:`Level.CRISIS` (see :mod:`bot.domain.risk`).
+:attr:`Level.CRISIS`, and a message that could not be processed is always
+:attr:`Level.WARN` (see :mod:`bot.domain.risk`).
 """
 
 from __future__ import annotations

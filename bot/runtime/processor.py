@@ -117,10 +117,10 @@ class InboxProcessor:
                 if error is not None:
                     final = await self._inbox.failed(update_id, type(error).__name__)
                     log.warning("inbox.failed update_id=%s final=%s", update_id, final)
-                    if final:
-                        await self._set_aside(update_id, error, chat_id, text)
-                    else:
+                    if not final:
                         await asyncio.sleep(0.5)
+                    elif not await self._set_aside(update_id, error, chat_id, text):
+                        return handled  # the database is failing: wait, keep the order
                 else:  # an update no handler consumed is marked here; one consumed stays
                     await self._inbox.done(update_id)
                 self.pause = 0.0
@@ -129,20 +129,33 @@ class InboxProcessor:
 
     async def _set_aside(
         self, update_id: int, error: BaseException, chat_id: int | None, text: str | None
-    ) -> None:
-        """Tell the chat and the audit log; a failure here never holds up other updates."""
+    ) -> bool:
+        """Tell the chat, the care team and the audit log. False when the database (or the
+        keys) failed meanwhile: nothing was written, the update is tried again later. Any
+        other failure here never holds up other updates: the update is given up."""
+        name = type(error).__name__
         log.warning(
             "inbox.set_aside update_id=%s error=%s chat_told=%s",
             update_id,
-            type(error).__name__,
+            name,
             chat_id is not None,
         )
         try:
-            await self._inbox.set_aside(update_id, type(error).__name__, chat_id, text)
+            await self._inbox.set_aside(update_id, name, chat_id, text, transient=is_infrastructure)
         except Exception as exc:
+            if is_infrastructure(exc):
+                self._infrastructure_failed(update_id, exc)
+                return False
             log.warning(
                 "inbox.set_aside_untold update_id=%s error=%s", update_id, type(exc).__name__
             )
+            try:
+                await self._inbox.give_up(update_id, name)
+            except Exception as last:
+                log.warning(
+                    "inbox.give_up_failed update_id=%s error=%s", update_id, type(last).__name__
+                )
+        return True
 
     async def run(self, stop: asyncio.Event, poll: float = 2.0) -> None:
         log.info("processor.running")

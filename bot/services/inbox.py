@@ -8,6 +8,7 @@ transaction as its effects, so the same update twice has one effect.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 SET_ASIDE = "update_failed"  # the purpose of the reply to an update set aside
-# a patient whose lost message the care team should hear about
+# a patient whose lost message the care team is asked to follow up
 IN_CARE = frozenset({PatientStatus.ACTIVE, PatientStatus.PAUSED})
 
 
@@ -65,33 +66,58 @@ class InboxService:
             await uow.commit()
 
     async def failed(self, update_id: int, error: str) -> bool:
-        """Record a failed attempt; True when it will not be tried again."""
+        """Record a failed attempt; True when it was the last one. Then call
+        :meth:`set_aside`, which marks the update failed for good in the same transaction
+        as what it tells people (so a failure there leaves it to be tried again)."""
         async with self._uows() as uow:
-            attempts = await uow.inbox.attempts(update_id) + 1
-            final = attempts >= MAX_ATTEMPTS
-            await uow.inbox.mark_failed(update_id, error, self._clock.now(), final=final)
+            if await uow.inbox.attempts(update_id) + 1 >= MAX_ATTEMPTS:
+                return True
+            await uow.inbox.mark_failed(update_id, error, self._clock.now(), final=False)
             await uow.commit()
-            return final
+            return False
 
     async def set_aside(
-        self, update_id: int, error: str, chat_id: int | None, text: str | None = None
+        self,
+        update_id: int,
+        error: str,
+        chat_id: int | None,
+        text: str | None = None,
+        *,
+        transient: Callable[[BaseException], bool] = lambda _: False,
     ) -> None:
         """An update that failed for good is not silent: its private chat (if known) is told
         something went wrong and pointed to /sos, and the audit log records it (the error
         type only, never content) so the operator sees it.
 
-        For a patient in care, the message's text is still triaged (crisis language gets the
-        crisis lines and a crisis escalation) and a ``message_set_aside`` escalation asks the
-        care team to follow up. If that fails too, the chat is still told and audited."""
+        For a patient, what they wrote is still read: SOS gets the SOS path, crisis language
+        the crisis lines and a crisis escalation; for a patient in care a
+        ``message_set_aside`` escalation asks the team to follow up. If that fails for a
+        reason of its own, the chat is still told. An error ``transient`` recognises (the
+        database or the keys) is raised with nothing written, so the update is tried again
+        later. Setting an update aside twice has one effect."""
         try:
             await self._set_aside(update_id, error, chat_id, text, follow_up=True)
+        except AlreadyProcessed:
+            return
         except Exception as exc:
+            if transient(exc):
+                raise
             log.warning(
                 "inbox.set_aside_no_follow_up update_id=%s error=%s",
                 update_id,
                 type(exc).__name__,
             )
-            await self._set_aside(update_id, error, chat_id, None, follow_up=False)
+            try:
+                await self._set_aside(update_id, error, chat_id, None, follow_up=False)
+            except AlreadyProcessed:
+                return
+
+    async def give_up(self, update_id: int, error: str) -> None:
+        """The last resort when even :meth:`set_aside` fails: mark the update failed for
+        good, so that it is not tried for ever."""
+        async with self._uows() as uow:
+            await uow.inbox.mark_failed(update_id, error, self._clock.now(), final=True)
+            await uow.commit()
 
     async def _set_aside(
         self,
@@ -104,14 +130,17 @@ class InboxService:
     ) -> None:
         now = self._clock.now()
         async with self._uows() as uow:
+            if not await uow.inbox.mark_failed(update_id, error, now, final=True):
+                raise AlreadyProcessed(update_id)  # set aside (or done) already
             out = Outgoing(f"set-aside:{update_id}", now)
             patient = None if chat_id is None else await uow.patients.by_chat(chat_id)
             followed = False
             if patient is not None and patient.status is not PatientStatus.ERASED:
                 out.to_patient(patient.id, texts.UPDATE_FAILED, purpose=SET_ASIDE, key="reply")
-                if follow_up and self.safety is not None and patient.status in IN_CARE:
-                    await self.safety.message_set_aside(uow, patient, text, out)
-                    followed = True
+                if follow_up and self.safety is not None:
+                    followed = await self.safety.message_set_aside(
+                        uow, patient, text, out, ask_team=patient.status in IN_CARE
+                    )
             elif chat_id is not None:
                 out.add(
                     "chat",
@@ -128,7 +157,7 @@ class InboxService:
                 at=now,
                 patient_ref=None if patient is None else patient.reference,
                 detail=f"update {update_id} failed {MAX_ATTEMPTS} times ({error[:60]}); {told}"
-                + ("; the care team was asked to follow up" if followed else ""),
+                + ("; the care team was alerted" if followed else ""),
             )
             await commit(uow, out)
 

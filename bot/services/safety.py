@@ -86,6 +86,14 @@ def crisis_text(crisis: CrisisInfo, plan: Plan, *, header: str) -> str:
     return "\n".join(lines)
 
 
+def asks_for_sos(text: str) -> bool:
+    """The SOS button's text, or the /sos command (also as /sos@botname)."""
+    words = text.strip().split()
+    if not words:
+        return False
+    return text.strip() == texts.SOS_BUTTON or words[0].split("@")[0].lower() == "/sos"
+
+
 class SafetyService:
     def __init__(
         self,
@@ -223,16 +231,38 @@ class SafetyService:
         return texts.SOS_NOTIFIED.format(count=count)
 
     async def message_set_aside(
-        self, uow: UnitOfWork, patient: Patient, text: str | None, out: Outgoing
-    ) -> None:
-        """A patient's message failed processing for good: what it said is still read for
-        crisis language (crisis → the SOS path), and the care team is asked to follow up."""
+        self,
+        uow: UnitOfWork,
+        patient: Patient,
+        text: str | None,
+        out: Outgoing,
+        *,
+        ask_team: bool,
+    ) -> bool:
+        """A patient's message failed processing for good. What it said is still read: an
+        SOS (button or /sos) gets the SOS path, crisis language the crisis lines and a
+        crisis escalation, concern a warn escalation; with ``ask_team`` (a patient in care)
+        a ``message_set_aside`` escalation asks the team to follow up. True if anything
+        was escalated."""
         source = "a message set aside"
-        if text:
-            await self.triage_text(uow, patient, text, out, source=source)
-        risk = assess(Signals(message_set_aside=True))
-        findings = list(risk.findings)
-        await self._escalations.raise_findings(uow, patient, findings, out, source=source)
+        raised = False
+        if text and asks_for_sos(text):
+            findings = list(assess(Signals(sos=True)).findings)
+            header = texts.SOS_HEADER
+            await self.crisis_response(
+                uow, patient, out, findings=findings, header=header, source=source
+            )
+            raised = True
+        elif text:
+            raised = await self.triage_text(uow, patient, text, out, source=source) in (
+                TriageLevel.CRISIS,
+                TriageLevel.CONCERN,
+            )
+        if ask_team:
+            findings = list(assess(Signals(message_set_aside=True)).findings)
+            await self._escalations.raise_findings(uow, patient, findings, out, source=source)
+            raised = True
+        return raised
 
     async def triage_text(
         self, uow: UnitOfWork, patient: Patient, text: str, out: Outgoing, *, source: str

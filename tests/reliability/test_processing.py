@@ -165,7 +165,7 @@ async def test_a_lost_message_in_crisis_language_still_gets_the_crisis_lines_and
     assert any(m.purpose == "crisis" and m.priority == 0 for m in to_patient)
     assert texts.UPDATE_FAILED in [m.payload.get("text") for m in to_patient]
     ((_, detail),) = await audited(store)
-    assert detail.endswith("the chat was told; the care team was asked to follow up")
+    assert detail.endswith("the chat was told; the care team was alerted")
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "kill myself" not in logged and str(PATIENT_CHAT) not in logged
 
@@ -202,15 +202,100 @@ async def test_a_lost_button_press_is_not_read_as_the_patients_words(store: Stor
     assert await escalations_of(store, patient.id) == [("message_set_aside", "warn")]
 
 
-async def test_a_discharged_patients_lost_message_raises_nothing(store: Store) -> None:
+async def test_a_discharged_patients_lost_crisis_message_gets_the_crisis_path_only(
+    store: Store,
+) -> None:
     async with store.uow() as uow:
         _, patient = await seed_patient(
             uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.DISCHARGED
         )
         await uow.commit()
     await set_aside_with_services(store, text_update(7, PATIENT_CHAT, "I want to die"))
-    assert await escalations_of(store, patient.id) == []
-    assert await replies(store) == [("patient", texts.UPDATE_FAILED)]
+    # as when the message is handled: crisis lines for anyone not erased; no follow-up
+    # request, since no team is looking after a discharged patient's check-ins
+    assert await escalations_of(store, patient.id) == [("triage_crisis", "crisis")]
+    assert ("patient", texts.UPDATE_FAILED) in await replies(store)
+
+
+@pytest.mark.parametrize("pressed", [texts.SOS_BUTTON, "/sos", "/sos@CompanionBot"])
+async def test_a_lost_sos_press_still_takes_the_sos_path(store: Store, pressed: str) -> None:
+    async with store.uow() as uow:
+        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
+        await uow.commit()
+    await set_aside_with_services(store, text_update(7, PATIENT_CHAT, pressed))
+    assert await escalations_of(store, patient.id) == [
+        ("message_set_aside", "warn"),
+        ("sos", "crisis"),
+    ]
+    async with store.uow() as uow:
+        rows = await uow.outbox.listing(limit=50)
+    assert any(row.purpose == "crisis" and row.priority == 0 for row in rows)
+
+
+async def test_setting_an_update_aside_twice_has_one_effect(store: Store) -> None:
+    async with store.uow() as uow:
+        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
+        await uow.commit()
+    services = await set_aside_with_services(
+        store, text_update(7, PATIENT_CHAT, "I want to kill myself tonight")
+    )
+    async with store.uow() as uow:
+        before = len(await uow.outbox.listing(limit=100))
+    await services.inbox.set_aside(7, "ValueError", PATIENT_CHAT, "I want to kill myself tonight")
+    async with store.uow() as uow:
+        assert len(await uow.outbox.listing(limit=100)) == before
+    assert len(await audited(store)) == 1
+    assert len(await escalations_of(store, patient.id)) == 2
+
+
+async def test_a_database_failure_while_setting_aside_loses_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with store.uow() as uow:
+        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
+        await uow.commit()
+    services = build_services(store, load_settings(), ManualClock(NOW))
+    real = services.safety.message_set_aside
+    outages = [TimeoutError("the database is away")]
+
+    async def flaky(*args: Any, **kwargs: Any) -> bool:
+        if outages:
+            raise outages.pop()
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(services.safety, "message_set_aside", flaky)
+    await services.inbox.receive([text_update(7, PATIENT_CHAT, "I want to kill myself tonight")])
+    app = Application(broken=frozenset({7}))
+    work = processor(services.inbox, app)
+    await work.process_pending()  # retries until the last attempt, which meets the outage
+    # nothing written: the update waits to be tried again
+    assert work.pause > 0
+    assert [update_id for update_id, _ in await services.inbox.pending()] == [7]
+    assert await escalations_of(store, patient.id) == [] and await audited(store) == []
+    await work.process_pending()
+    assert await services.inbox.pending() == []
+    assert await escalations_of(store, patient.id) == [
+        ("message_set_aside", "warn"),
+        ("triage_crisis", "crisis"),
+    ]
+    assert len(await audited(store)) == 1
+
+
+async def test_when_even_the_plain_reply_fails_the_update_is_given_up_not_retried_for_ever(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = build_services(store, load_settings(), ManualClock(NOW))
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("a bug in the reply too")
+
+    monkeypatch.setattr(services.inbox, "set_aside", broken)
+    await services.inbox.receive([text_update(7, STRANGER_CHAT)])
+    app = Application(broken=frozenset({7}))
+    for _ in range(MAX_ATTEMPTS):
+        await processor(services.inbox, app).process_pending()
+    assert await services.inbox.pending() == []
+    assert app.handled == []
 
 
 async def test_when_the_follow_up_fails_too_the_chat_is_still_told(

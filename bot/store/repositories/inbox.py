@@ -129,9 +129,13 @@ class InboxRepository:
         ):
             raise AlreadyProcessed(update_id)
 
-    async def mark_failed(self, update_id: int, error: str, now: datetime, *, final: bool) -> None:
-        """Record a failed attempt of a pending update (one done meanwhile stays done)."""
-        await self._session.execute(
+    async def mark_failed(self, update_id: int, error: str, now: datetime, *, final: bool) -> bool:
+        """Record a failed attempt of a pending update (one done meanwhile stays done).
+
+        False when a stored update was no longer pending; an update that was never stored
+        (a use case called directly) has nothing to mark and counts as marked.
+        """
+        result = await self._session.execute(
             update(InboxRow)
             .where(InboxRow.update_id == update_id, InboxRow.status == "pending")
             .values(
@@ -141,6 +145,12 @@ class InboxRepository:
                 attempts=InboxRow.attempts + 1,
             )
         )
+        if getattr(result, "rowcount", 0):
+            return True
+        stored = await self._session.scalar(
+            select(InboxRow.status).where(InboxRow.update_id == update_id)
+        )
+        return stored is None
 
     async def attempts(self, update_id: int) -> int:
         return int(
