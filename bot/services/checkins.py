@@ -21,7 +21,7 @@ from bot.services import buttons, texts
 from bot.services.access import Actor
 from bot.services.checkin_followup import follow_up
 from bot.services.checkin_pads import NONE_VALUE, CheckinPads, parse_value, question_text
-from bot.services.escalations import EscalationService, team_told
+from bot.services.escalations import EscalationService, team_alerted
 from bot.services.outgoing import Outgoing, commit
 from bot.services.patients import PatientAccess
 from bot.services.planbook import CurrentPlan, PlanBook
@@ -357,12 +357,12 @@ class CheckinService:
         await uow.checkins.update(checkin)
         await uow.checkins.set_risk(checkin, checkin.risk_level, list(risk.reasons))
         out.to_patient(patient.id, texts.CHECKIN_THANKS, purpose="checkin", key="thanks")
-        told = False  # "your care team has been told" only if an open alert says so
+        told = False  # "your care team has been told" only if someone was alerted
         if risk.findings:
             raised = await self._escalations.raise_findings(
                 uow, patient, list(risk.findings), out, source="check-in"
             )
-            told = team_told(raised)
+            told = await team_alerted(uow, raised)
         follow_up(
             patient,
             plan,

@@ -50,12 +50,20 @@ def reopens(existing: Escalation, finding: Finding) -> bool:
     return existing.status is not EscalationStatus.OPEN and finding.level in ALERT_AGAIN
 
 
-def team_told(raised: Sequence[Escalation]) -> bool:
-    """Whether the patient may be told the care team knows: one of these escalations is
-    open, so its alerts are going out until someone acknowledges it (with nobody
-    reachable it waits at the top of ``clinician escalations``, ``no_recipient`` on its
-    timeline). A finding only added to an escalation someone already took is not that."""
-    return any(e.status is EscalationStatus.OPEN for e in raised)
+async def team_alerted(uow: UnitOfWork, raised: Sequence[Escalation]) -> bool:
+    """Whether the patient may be told the care team was alerted: one of these escalations
+    is open and has alerted someone (a person by Telegram or e-mail, or the team's webhook),
+    so alerts keep going out until someone acknowledges it. With nobody reachable it waits
+    at the top of ``clinician escalations`` (``no_recipient`` on its timeline) and the
+    patient is not told anyone was alerted. A finding only added to an escalation someone
+    already took is not that either."""
+    for escalation in raised:
+        if escalation.status is not EscalationStatus.OPEN:
+            continue
+        events = await uow.escalations.events(escalation)
+        if any(event.kind in ("notified", "renotified") for event in events):
+            return True
+    return False
 
 
 def alert_step(message: OutboundMessage, escalation_id: str) -> int | None:

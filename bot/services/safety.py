@@ -24,7 +24,7 @@ from bot.domain.triage import assess as triage
 from bot.plans.model import CrisisInfo, Plan
 from bot.services import texts
 from bot.services.escalation_review import record_event
-from bot.services.escalations import EscalationService
+from bot.services.escalations import EscalationService, team_alerted
 from bot.services.outgoing import SOS_KEYBOARD, Outgoing, commit, inline
 from bot.services.planbook import PlanBook
 from bot.services.ports import Clock, Signer, UnitOfWork, UnitOfWorkFactory
@@ -139,9 +139,15 @@ class SafetyService:
                 payload["reply_markup"] = inline([[(texts.SOS_NOTIFY_YES, data)]])
             out.messages[position] = replace(message, payload=payload)
         tell = current.plan.escalation.tell_patient is not False
+        if not tell:
+            closing = texts.SOS_KEYBOARD_HINT
+        elif await team_alerted(uow, raised):
+            closing = texts.SOS_TEAM_TOLD
+        else:  # nobody on the team can be reached now: do not say anyone was alerted
+            closing = texts.SOS_TEAM_NOT_REACHED
         out.to_patient(
             patient.id,
-            texts.SOS_TEAM_TOLD if tell else texts.SOS_KEYBOARD_HINT,
+            closing,
             purpose="crisis",
             priority=Priority.CRISIS,
             reply_keyboard=SOS_KEYBOARD,

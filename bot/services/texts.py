@@ -143,6 +143,11 @@ SOS_ALREADY_NOTIFIED = "Your supporters have already been asked to reach out to 
 SOS_NOTIFY_EXPIRED = "That button has expired. /sos shows crisis lines and your people again."
 SOS_NO_SUPPORTERS = "You haven't added supporters who can be asked. /supporters adds one."
 SOS_TEAM_TOLD = "Your care team has been alerted. They respond during working hours."
+# no one on the team could be alerted (none linked or reachable): still honest, still safe
+SOS_TEAM_NOT_REACHED = (
+    "Your care team will see this when they are next working.\n"
+    "If you are in danger now, call one of the crisis lines above."
+)
 SOS_KEYBOARD_HINT = "The SOS button stays here whenever you need it."
 CRISIS_TEXT_RESPONSE = "What you wrote worries me, and I want you to be safe. Please reach out now:"
 CONCERN_TEXT_RESPONSE = (

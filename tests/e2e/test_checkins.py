@@ -122,6 +122,7 @@ async def test_a_second_checkin_command_resumes_where_it_was(clinic: Clinic) -> 
 
 
 async def test_a_reported_use_gets_after_a_slip_and_alerts_the_team(clinic: Clinic) -> None:
+    await clinic.link_staff()  # someone to alert: only then is the patient told so
     patient, user = await clinic.onboard()
     await clinic.say(user, "/checkin")
     for label in ("2", "5"):
@@ -137,6 +138,18 @@ async def test_a_reported_use_gets_after_a_slip_and_alerts_the_team(clinic: Clin
         escalations = await uow.escalations.find(patient_ids=[patient.id])
     assert checkin.status is CheckinStatus.COMPLETED and checkin.risk_level == "urgent"
     assert [e.rule for e in escalations] == ["reported_use"]
+
+
+async def test_with_nobody_to_alert_the_patient_is_not_told_the_team_knows(
+    clinic: Clinic,
+) -> None:
+    _, user = await clinic.onboard()  # no clinician has linked Telegram
+    await clinic.say(user, "/checkin")
+    for label in ("2", "5", "None of these", "Yes", "6"):
+        await clinic.press(user, label)
+    slip = next(t for t in await clinic.texts(user) if t.startswith(texts.AFTER_SLIP_INTRO))
+    assert "One slip does not undo your progress." in slip
+    assert texts.CARE_TEAM_TOLD not in slip
 
 
 async def test_low_confidence_brings_back_the_patients_reasons(clinic: Clinic) -> None:

@@ -88,7 +88,10 @@ async def test_the_patient_always_gets_crisis_lines_even_with_no_staff_linked(
 ) -> None:
     patient, user = await clinic.onboard()
     await clinic.say(user, "/sos")
-    assert any("988" in t for t in await clinic.texts(user))
+    seen = await clinic.texts(user)
+    assert any("988" in t for t in seen)
+    # nobody could be alerted, so the patient is not told anyone was
+    assert texts.SOS_TEAM_NOT_REACHED in seen and texts.SOS_TEAM_TOLD not in seen
     async with clinic.services.store.uow() as uow:
         (escalation,) = await uow.escalations.find(patient_ids=[patient.id])
         kinds = [e.kind for e in await uow.escalations.events(escalation)]

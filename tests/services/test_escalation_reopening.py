@@ -3,15 +3,12 @@ afresh: the patient is told the team was alerted only when an alert really goes 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
-from bot.domain.ids import new_id
 from bot.domain.model import Escalation, EscalationStatus, Level, Patient
 from bot.domain.risk import Finding
 from bot.services import texts
-from bot.services.escalations import team_told
+from bot.services.escalations import team_alerted
 from bot.services.outgoing import Outgoing, commit
 from tests.services.conftest import World
 
@@ -19,15 +16,16 @@ AVERY_CHAT = 640001
 RIVERA_CHAT = 990011
 
 
-async def active_patient(world: World) -> Patient:
+async def active_patient(world: World, *, linked: bool = True) -> Patient:
     """Enrolled and consented through the services, the clinician's Telegram linked."""
     patient = await world.services.patients.add(world.clinician, "Avery Quill", "Europe/London")
     invite = await world.services.patients.invite(world.clinician, patient.reference)
     await world.services.enrolment.start(AVERY_CHAT, invite.code, world.update_id())
     await world.services.enrolment.consent(AVERY_CHAT, True, "cb-consent", world.update_id())
-    async with world.services.store.uow() as uow:
-        await uow.staff.link_telegram(world.staff.id, RIVERA_CHAT)
-        await uow.commit()
+    if linked:
+        async with world.services.store.uow() as uow:
+            await uow.staff.link_telegram(world.staff.id, RIVERA_CHAT)
+            await uow.commit()
     return await world.patient(patient.reference)
 
 
@@ -115,31 +113,34 @@ async def test_a_finding_after_an_alert_was_taken_opens_a_new_one_only_if_it_is_
     assert len(await alerts(world)) == alerts_after
 
 
-def escalation(status: EscalationStatus) -> Escalation:
-    moment = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
-    return Escalation(
-        id=new_id(),
-        number=1,
-        patient_id=new_id(),
-        rule="reported_use",
-        level=Level.WARN,
-        status=status,
-        reasons=("reported use",),
-        created_at=moment,
-        updated_at=moment + timedelta(minutes=1),
-    )
+async def test_an_sos_says_the_team_was_alerted_only_when_someone_was(world: World) -> None:
+    patient = await active_patient(world, linked=False)  # nobody on the team has Telegram
+    await world.services.safety.sos(AVERY_CHAT, world.update_id())
+    seen = await world.texts_for(patient)
+    assert texts.SOS_TEAM_NOT_REACHED in seen and texts.SOS_TEAM_TOLD not in seen
+    (escalation,) = await escalations(world, patient)
+    async with world.services.store.uow() as uow:
+        kinds = [e.kind for e in await uow.escalations.events(escalation)]
+    assert "no_recipient" in kinds  # waiting at the top of `clinician escalations`
+    async with world.services.store.uow() as uow:
+        await uow.staff.link_telegram(world.staff.id, RIVERA_CHAT)
+        await uow.commit()
+    world.tick(hours=1)
+    await world.services.escalations.acknowledge(world.clinician, escalation.reference)
+    await world.services.safety.sos(AVERY_CHAT, world.update_id())  # a new one alerts Rivera
+    assert (await world.texts_for(patient)).count(texts.SOS_TEAM_TOLD) == 1
 
 
-@pytest.mark.parametrize(
-    ("statuses", "told"),
-    [
-        pytest.param([EscalationStatus.OPEN], True, id="an open alert"),
-        pytest.param([EscalationStatus.ACKNOWLEDGED], False, id="only added to a taken one"),
-        pytest.param([EscalationStatus.ACKNOWLEDGED, EscalationStatus.OPEN], True, id="one open"),
-        pytest.param([], False, id="nothing raised"),
-    ],
-)
-def test_the_patient_is_told_the_team_knows_only_while_an_alert_is_open(
-    statuses: list[EscalationStatus], told: bool
+async def test_the_patient_is_told_the_team_knows_only_while_an_alert_is_open_and_out(
+    world: World,
 ) -> None:
-    assert team_told([escalation(s) for s in statuses]) is told
+    patient = await active_patient(world)
+    await raise_(world, patient, Finding("reported_use", Level.URGENT, "reported use"))
+    (raised,) = await escalations(world, patient)
+    async with world.services.store.uow() as uow:
+        assert await team_alerted(uow, [raised]) is True
+        assert await team_alerted(uow, []) is False
+    await world.services.escalations.acknowledge(world.clinician, raised.reference)
+    (taken,) = await escalations(world, patient)
+    async with world.services.store.uow() as uow:
+        assert await team_alerted(uow, [taken]) is False  # only added to a taken one
