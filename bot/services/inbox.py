@@ -157,7 +157,7 @@ class InboxService:
                 at=now,
                 patient_ref=None if patient is None else patient.reference,
                 detail=f"update {update_id} failed {MAX_ATTEMPTS} times ({error[:60]}); {told}"
-                + ("; the care team was alerted" if followed else ""),
+                + ("; an escalation was raised" if followed else ""),
             )
             await commit(uow, out)
 

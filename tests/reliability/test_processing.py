@@ -165,7 +165,7 @@ async def test_a_lost_message_in_crisis_language_still_gets_the_crisis_lines_and
     assert any(m.purpose == "crisis" and m.priority == 0 for m in to_patient)
     assert texts.UPDATE_FAILED in [m.payload.get("text") for m in to_patient]
     ((_, detail),) = await audited(store)
-    assert detail.endswith("the chat was told; the care team was alerted")
+    assert detail.endswith("the chat was told; an escalation was raised")
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "kill myself" not in logged and str(PATIENT_CHAT) not in logged
 
