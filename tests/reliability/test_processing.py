@@ -14,7 +14,7 @@ from telegram import Update
 
 from bot.bootstrap import Services, build_services
 from bot.config import load_settings
-from bot.domain.model import PatientStatus
+from bot.domain.model import Patient, PatientStatus
 from bot.runtime.processor import InboxProcessor
 from bot.services import texts
 from bot.services.clock import ManualClock
@@ -87,13 +87,18 @@ async def audited(store: Store) -> list[tuple[str | None, str]]:
     return [(e.patient_ref, e.detail) for e in entries if e.action == "inbox.set_aside"]
 
 
+async def patient_in(store: Store, status: PatientStatus) -> Patient:
+    async with store.uow() as uow:
+        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=status)
+        await uow.commit()
+    return patient
+
+
 # --- set aside ------------------------------------------------------------------------
 async def test_a_patient_whose_update_fails_for_good_is_told_and_the_team_can_see_it(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async with store.uow() as uow:
-        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
-        await uow.commit()
+    patient = await patient_in(store, PatientStatus.ACTIVE)
     with caplog.at_level(logging.INFO):
         await fail_for_good(store, text_update(7, PATIENT_CHAT, "I need help tonight"))
     assert await replies(store) == [("patient", texts.UPDATE_FAILED)]
@@ -148,9 +153,7 @@ async def set_aside_with_services(store: Store, update: dict[str, Any]) -> Servi
 async def test_a_lost_message_in_crisis_language_still_gets_the_crisis_lines_and_a_crisis_alert(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async with store.uow() as uow:
-        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
-        await uow.commit()
+    patient = await patient_in(store, PatientStatus.ACTIVE)
     words = "I want to kill myself tonight"
     with caplog.at_level(logging.INFO):
         await set_aside_with_services(store, text_update(7, PATIENT_CHAT, words))
@@ -171,18 +174,14 @@ async def test_a_lost_message_in_crisis_language_still_gets_the_crisis_lines_and
 
 
 async def test_a_lost_ordinary_message_asks_the_care_team_to_follow_up(store: Store) -> None:
-    async with store.uow() as uow:
-        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.PAUSED)
-        await uow.commit()
+    patient = await patient_in(store, PatientStatus.PAUSED)
     await set_aside_with_services(store, text_update(7, PATIENT_CHAT, "see you on Monday"))
     assert await escalations_of(store, patient.id) == [("message_set_aside", "warn")]
     assert await replies(store) == [("patient", texts.UPDATE_FAILED)]
 
 
 async def test_a_lost_button_press_is_not_read_as_the_patients_words(store: Store) -> None:
-    async with store.uow() as uow:
-        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
-        await uow.commit()
+    patient = await patient_in(store, PatientStatus.ACTIVE)
     press = {
         "update_id": 7,
         "callback_query": {
@@ -205,11 +204,7 @@ async def test_a_lost_button_press_is_not_read_as_the_patients_words(store: Stor
 async def test_a_discharged_patients_lost_crisis_message_gets_the_crisis_path_only(
     store: Store,
 ) -> None:
-    async with store.uow() as uow:
-        _, patient = await seed_patient(
-            uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.DISCHARGED
-        )
-        await uow.commit()
+    patient = await patient_in(store, PatientStatus.DISCHARGED)
     await set_aside_with_services(store, text_update(7, PATIENT_CHAT, "I want to die"))
     # as when the message is handled: crisis lines for anyone not erased; no follow-up
     # request, since no team is looking after a discharged patient's check-ins
@@ -219,9 +214,7 @@ async def test_a_discharged_patients_lost_crisis_message_gets_the_crisis_path_on
 
 @pytest.mark.parametrize("pressed", [texts.SOS_BUTTON, "/sos", "/sos@CompanionBot"])
 async def test_a_lost_sos_press_still_takes_the_sos_path(store: Store, pressed: str) -> None:
-    async with store.uow() as uow:
-        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
-        await uow.commit()
+    patient = await patient_in(store, PatientStatus.ACTIVE)
     await set_aside_with_services(store, text_update(7, PATIENT_CHAT, pressed))
     assert await escalations_of(store, patient.id) == [
         ("message_set_aside", "warn"),
@@ -233,9 +226,7 @@ async def test_a_lost_sos_press_still_takes_the_sos_path(store: Store, pressed: 
 
 
 async def test_setting_an_update_aside_twice_has_one_effect(store: Store) -> None:
-    async with store.uow() as uow:
-        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
-        await uow.commit()
+    patient = await patient_in(store, PatientStatus.ACTIVE)
     services = await set_aside_with_services(
         store, text_update(7, PATIENT_CHAT, "I want to kill myself tonight")
     )
@@ -251,9 +242,7 @@ async def test_setting_an_update_aside_twice_has_one_effect(store: Store) -> Non
 async def test_a_database_failure_while_setting_aside_loses_nothing(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with store.uow() as uow:
-        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
-        await uow.commit()
+    patient = await patient_in(store, PatientStatus.ACTIVE)
     services = build_services(store, load_settings(), ManualClock(NOW))
     real = services.safety.message_set_aside
     outages = [TimeoutError("the database is away")]
@@ -301,9 +290,7 @@ async def test_when_even_the_plain_reply_fails_the_update_is_given_up_not_retrie
 async def test_when_the_follow_up_fails_too_the_chat_is_still_told(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with store.uow() as uow:
-        _, patient = await seed_patient(uow, NOW, chat_id=PATIENT_CHAT, status=PatientStatus.ACTIVE)
-        await uow.commit()
+    patient = await patient_in(store, PatientStatus.ACTIVE)
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("the same bug")

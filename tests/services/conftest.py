@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,7 +10,7 @@ import pytest
 
 from bot.bootstrap import Services, build_services
 from bot.config import load_settings
-from bot.domain.model import OutboundMessage, Patient, Role, Staff
+from bot.domain.model import OutboundMessage, Patient, PatientStatus, Role, Staff
 from bot.services.access import Actor
 from bot.services.clock import ManualClock
 from bot.store.uow import Store
@@ -55,6 +55,24 @@ class World:
 
     def tick(self, **delta: float) -> datetime:
         return self.clock.advance(timedelta(**delta))
+
+
+async def active_patient(
+    world: World, name: str = "Avery Quill", chat_id: int = 700001, tz: str = "Europe/Dublin"
+) -> Patient:
+    """Added by the clinician, then made active directly: chat linked, consent given now."""
+    added = await world.services.patients.add(world.clinician, name, tz)
+    active = replace(
+        added,
+        status=PatientStatus.ACTIVE,
+        chat_id=chat_id,
+        consented_at=world.clock.now(),
+        last_interaction_at=world.clock.now(),
+    )
+    async with world.services.store.uow() as uow:
+        await uow.patients.update(active)
+        await uow.commit()
+    return active
 
 
 @pytest.fixture

@@ -14,11 +14,10 @@ from bot.domain.model import (
     EnrolmentCode,
     OutboundMessage,
     Patient,
-    PatientStatus,
     Supporter,
     SupporterStatus,
 )
-from tests.services.conftest import World
+from tests.services.conftest import World, active_patient
 
 PATIENT_CHAT = 610001
 OTHER_CHAT = 610002
@@ -34,21 +33,6 @@ class Scene:
     supporter: Supporter
     patient_code: str
     supporter_code: str
-
-
-async def active_patient(world: World, name: str, chat_id: int) -> Patient:
-    added = await world.services.patients.add(world.clinician, name, "Europe/Dublin")
-    active = replace(
-        added,
-        status=PatientStatus.ACTIVE,
-        chat_id=chat_id,
-        consented_at=world.clock.now(),
-        last_interaction_at=world.clock.now(),
-    )
-    async with world.services.store.uow() as uow:
-        await uow.patients.update(active)
-        await uow.commit()
-    return active
 
 
 async def link_staff(world: World) -> None:

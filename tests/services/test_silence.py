@@ -5,27 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.domain.model import Patient, PatientStatus
-from tests.services.conftest import World
+from bot.domain.model import Patient
+from tests.services.conftest import World, active_patient
 
 NAMES = ("Avery Quill", "Blake Ferrow", "Casey Dunmore", "Drew Halloway", "Emery Stroud")
-
-
-async def active_patient(world: World, name: str, chat_id: int) -> Patient:
-    patient = await world.services.patients.add(world.clinician, name, "Europe/London")
-    async with world.services.store.uow() as uow:
-        stored = await uow.patients.get(patient.id)
-        assert stored is not None
-        active = replace(
-            stored,
-            status=PatientStatus.ACTIVE,
-            chat_id=chat_id,
-            consented_at=world.clock.now(),
-            last_interaction_at=world.clock.now(),
-        )
-        await uow.patients.update(active)
-        await uow.commit()
-    return active
 
 
 async def silence_alerts(world: World) -> list[tuple[str, str]]:

@@ -9,29 +9,17 @@ import pytest
 
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.pacing import Pacer
-from bot.domain.model import CheckinStatus, Patient, PatientStatus
+from bot.domain.model import CheckinStatus, Patient
 from bot.services import texts
 from tests.delivery.fakes import FakeBotApi
 from tests.services.conftest import World
+from tests.services.conftest import active_patient as shared_active_patient
 
 NY = "America/New_York"
 
 
 async def active_patient(world: World, tz: str = NY, chat_id: int = 700001) -> Patient:
-    patient = await world.services.patients.add(world.clinician, "Avery Quill", tz)
-    async with world.services.store.uow() as uow:
-        stored = await uow.patients.get(patient.id)
-        assert stored is not None
-        active = replace(
-            stored,
-            status=PatientStatus.ACTIVE,
-            chat_id=chat_id,
-            consented_at=world.clock.now(),
-            last_interaction_at=world.clock.now(),
-        )
-        await uow.patients.update(active)
-        await uow.commit()
-    return active
+    return await shared_active_patient(world, "Avery Quill", chat_id, tz)
 
 
 async def checkins(world: World, patient: Patient) -> list[tuple[datetime, CheckinStatus]]:
