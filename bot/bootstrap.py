@@ -168,6 +168,7 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
             clock,
             invite_ttl=timedelta(days=settings.invite_ttl_days),
             bot_username=settings.bot_username,
+            escalations=escalations,
         ),
         inbox=InboxService(uows, clock, safety),
         planbook=planbook,

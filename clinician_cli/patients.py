@@ -177,6 +177,7 @@ def patient_invite(reference: PatientRef, as_json: bool = JsonOption) -> None:
                     "code": invite.code,
                     "link": invite.link,
                     "expires_at": invite.expires_at,
+                    "team_can_be_alerted": invite.team_can_be_alerted,
                 }
             )
             return
@@ -188,6 +189,13 @@ def patient_invite(reference: PatientRef, as_json: bool = JsonOption) -> None:
             say(f"  {invite.link}")
         say(f"  or in the bot's chat: /start {invite.code}")
         say("Give it to the patient in person or by a channel you trust.")
+        if not invite.team_can_be_alerted:
+            say(
+                "Warning: nobody on this patient's team can receive alerts yet (no Telegram "
+                "linked, no e-mail alerts). An SOS would give the patient the crisis lines "
+                "but reach no one here. Link a Telegram first: "
+                "`clinician staff link-telegram STAFF`."
+            )
 
     run(body)
 

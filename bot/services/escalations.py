@@ -187,6 +187,11 @@ class EscalationService:
             self.email_alerts and bool(staff.email)
         )
 
+    async def can_alert(self, uow: UnitOfWork, team_id: str) -> bool:
+        """Whether an escalation for this team would reach anyone now: a member with
+        Telegram linked (or e-mail, when e-mail alerts are on), or the alert webhook."""
+        return self.webhook_alerts or bool((await self._team(uow, team_id))[1])
+
     async def _team(self, uow: UnitOfWork, team_id: str) -> tuple[AlertPolicy, list[Staff]]:
         """The team's alert policy and its members who can be alerted, in team order."""
         members = [m for m in await self._reachable_members(uow, team_id) if self._reachable(m)]

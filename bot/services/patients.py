@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.domain.ids import new_id, patient_reference
@@ -23,6 +24,9 @@ from bot.domain.zones import check_zone
 from bot.services.access import Actor, refuse
 from bot.services.codes import new_secret_code
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from bot.services.escalations import EscalationService
 
 MAX_NAME = 120
 MAX_PAUSE_DAYS = 90
@@ -75,6 +79,7 @@ class Invite:
     code: str
     link: str | None
     expires_at: datetime
+    team_can_be_alerted: bool = True  # False: an SOS now would reach no one on the team
 
 
 @dataclass(frozen=True)
@@ -121,11 +126,13 @@ class PatientService:
         *,
         invite_ttl: timedelta,
         bot_username: str | None = None,
+        escalations: EscalationService | None = None,
     ) -> None:
         self._uows = uows
         self._clock = clock
         self._invite_ttl = invite_ttl
         self._bot_username = bot_username
+        self._escalations = escalations
         self.access = PatientAccess(clock)
 
     async def _audit(
@@ -268,8 +275,11 @@ class PatientService:
             await uow.enrolment.add(code, secret)
             await self._audit(uow, actor, "patient.invite", patient)
             username = await uow.meta.get("bot_username") or self._bot_username
+            alertable = self._escalations is None or await self._escalations.can_alert(
+                uow, patient.team_id
+            )
             await uow.commit()
-            return Invite(patient, secret, self._link(secret, username), code.expires_at)
+            return Invite(patient, secret, self._link(secret, username), code.expires_at, alertable)
 
     async def _change_status(
         self,

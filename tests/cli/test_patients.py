@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.cli.conftest import Clinic
 
 
@@ -81,6 +83,30 @@ def test_an_invite_gives_a_single_use_deep_link(clinic: Clinic) -> None:
     invite = clinic.json("patient", "invite", ref)
     assert invite["link"] == f"https://t.me/companion_test_bot?start={invite['code']}"
     assert invite["code"].startswith("p_") and len(invite["code"]) == 22
+
+
+def link_telegram(clinic: Clinic, username: str, chat_id: int) -> None:
+    """As `/start <code>` from the staff member's Telegram would."""
+
+    async def go() -> None:
+        async with clinic.store() as db, db.uow() as uow:
+            staff = await uow.staff.by_username(username)
+            assert staff is not None
+            await uow.staff.link_telegram(staff.id, chat_id)
+            await uow.commit()
+
+    asyncio.run(go())
+
+
+def test_an_invite_warns_when_nobody_on_the_team_can_be_alerted(clinic: Clinic) -> None:
+    ref = clinic.add_patient()  # Harbor Team: nobody has linked Telegram yet
+    out = clinic.ok("patient", "invite", ref)
+    assert "Warning: nobody on this patient's team can receive alerts yet" in out
+    assert "clinician staff link-telegram" in out
+    assert clinic.json("patient", "invite", ref)["team_can_be_alerted"] is False
+    link_telegram(clinic, "nurse.okafor", 880011)
+    assert "Warning" not in clinic.ok("patient", "invite", ref)
+    assert clinic.json("patient", "invite", ref)["team_can_be_alerted"] is True
 
 
 def test_pause_resume_and_discharge_change_status(clinic: Clinic) -> None:
