@@ -20,18 +20,8 @@ import resource  # noqa: E402
 import sys  # noqa: E402
 from typing import Any  # noqa: E402
 
-ZONES = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Toronto",
-    "Europe/London",
-    "Europe/Dublin",
-    "Europe/Madrid",
-    "Australia/Sydney",
-    "Pacific/Auckland",
-)
+from bench.zones import ZONES  # noqa: E402
+
 HOURS = (9, 20)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from bench.processes import workdir_ready
 from bot.config import Settings, load_settings
 from bot.store.crypto import KeyRing
-from bot.store.database import Database, open_database
+from bot.store.database import Database, execute_outside_transaction, open_database
 from bot.store.keyfile import create_key_file
 from bot.store.keys import check_or_initialise
 from bot.store.migrate import upgrade
@@ -96,16 +96,6 @@ class BenchDatabase:
         }
 
 
-async def _admin(url: str, statement: str) -> None:
-    db = open_database(url)
-    try:
-        async with db.engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(statement))
-    finally:
-        await db.dispose()
-
-
 @asynccontextmanager
 async def fresh_database(backend: str, workdir: Path) -> AsyncIterator[BenchDatabase]:
     """An empty database at the current schema, a new key file, and a store on them."""
@@ -116,7 +106,7 @@ async def fresh_database(backend: str, workdir: Path) -> AsyncIterator[BenchData
         url = f"sqlite+aiosqlite:///{workdir / 'companion.db'}"
     elif backend == "postgres" and admin is not None:
         name = f"companion_bench_{secrets.token_hex(4)}"
-        await _admin(admin, f'CREATE DATABASE "{name}"')
+        await execute_outside_transaction(admin, f'CREATE DATABASE "{name}"')
         url = make_url(admin).set(database=name).render_as_string(hide_password=False)
     else:
         raise ValueError(f"backend {backend!r} is not available (set {BENCH_ENV})")
@@ -130,4 +120,6 @@ async def fresh_database(backend: str, workdir: Path) -> AsyncIterator[BenchData
     finally:
         await db.dispose()
         if name is not None and admin is not None:
-            await _admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await execute_outside_transaction(
+                admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+            )

@@ -21,6 +21,7 @@ from itertools import cycle
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import insert, update
 
+from bench.zones import ZONES
 from bot.domain.ids import new_id
 from bot.domain.model import CareTeam, PatientStatus, Role, Staff
 from bot.domain.schedule import next_due_text
@@ -30,18 +31,6 @@ from bot.store.repositories.patients import CHAT_PURPOSE
 from bot.store.tables import CounterRow, DataKeyRow, PatientRow, ScheduleRow
 from bot.store.uow import Store
 
-ZONES = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Toronto",
-    "Europe/London",
-    "Europe/Dublin",
-    "Europe/Madrid",
-    "Australia/Sydney",
-    "Pacific/Auckland",
-)
 TIMES = ("09:00", "20:00")
 FIRST_CHAT_ID = 7_100_000_000  # made-up chat ids for patients no one will message
 # Schedules that are not meant to be due get their first occurrence after this much time,

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.store.crypto import KeyRing, generate_key
-from bot.store.database import Database, open_database
+from bot.store.database import Database, execute_outside_transaction, open_database
 from bot.store.keys import check_or_initialise
 from bot.store.migrate import upgrade
 from bot.store.tables import Base
@@ -37,16 +37,6 @@ def skip_or_fail_without_postgres(reason: str) -> None:
     pytest.skip(reason)
 
 
-async def _admin(url: str, statement: str) -> None:
-    db = open_database(url)
-    try:
-        async with db.engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(statement))
-    finally:
-        await db.dispose()
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test run, migrated to head, dropped after."""
@@ -56,7 +46,7 @@ def postgres_url() -> Iterator[str]:
     assert admin is not None
     name = f"companion_t_{secrets.token_hex(4)}"
     try:
-        run_blocking(lambda: _admin(admin, f'CREATE DATABASE "{name}"'))
+        run_blocking(lambda: execute_outside_transaction(admin, f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         skip_or_fail_without_postgres(f"cannot create a test database: {exc}")
     url = make_url(admin).set(database=name).render_as_string(hide_password=False)
@@ -70,7 +60,9 @@ def postgres_url() -> Iterator[str]:
 
     run_blocking(migrate)
     yield url
-    run_blocking(lambda: _admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run_blocking(
+        lambda: execute_outside_transaction(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    )
 
 
 def run_blocking(make: Callable[[], Coroutine[Any, Any, T]]) -> T:

@@ -13,10 +13,16 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bot.store.database import Database, SchemaError, open_database, table_names
+from bot.store.database import (
+    Database,
+    SchemaError,
+    execute_outside_transaction,
+    open_database,
+    table_names,
+)
 from bot.store.migrate import head_revision, require_current_schema, schema_status, upgrade
 from bot.store.tables import Base
-from tests.conftest import _admin, postgres_admin_url, skip_or_fail_without_postgres
+from tests.conftest import postgres_admin_url, skip_or_fail_without_postgres
 
 
 @pytest.fixture
@@ -32,13 +38,13 @@ async def empty_database(backend: str, tmp_path: Path) -> AsyncIterator[Database
         skip_or_fail_without_postgres("COMPANION_TEST_POSTGRES_URL is not set")
     assert admin is not None
     name = f"companion_m_{secrets.token_hex(4)}"
-    await _admin(admin, f'CREATE DATABASE "{name}"')
+    await execute_outside_transaction(admin, f'CREATE DATABASE "{name}"')
     db = open_database(make_url(admin).set(database=name).render_as_string(hide_password=False))
     try:
         yield db
     finally:
         await db.dispose()
-        await _admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await execute_outside_transaction(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def test_an_empty_database_upgrades_to_head(empty_database: Database) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -107,6 +107,18 @@ def _private_file(path: Path) -> None:
         path.parent.mkdir(parents=True, mode=0o700)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+async def execute_outside_transaction(url: str, statement: str) -> None:
+    """Run one statement that cannot run in a transaction (``CREATE DATABASE``,
+    ``DROP DATABASE``), on a connection of its own. For the test suite and benchmarks."""
+    db = open_database(url)
+    try:
+        async with db.engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(statement))
+    finally:
+        await db.dispose()
 
 
 async def table_names(db: Database) -> set[str]:

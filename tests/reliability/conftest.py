@@ -18,13 +18,12 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.testing import Sandbox, sandbox, sandbox_server  # noqa: F401 (fixtures)
 from bot.store.crypto import generate_key
-from bot.store.database import open_database
+from bot.store.database import execute_outside_transaction
 from bot.store.uow import Store
 from tests.conftest import postgres_admin_url, skip_or_fail_without_postgres
 from tests.e2e.conftest import Clinic
@@ -85,16 +84,6 @@ async def desk(deployment: Deployment) -> AsyncIterator[Desk]:
         await opened.close()
 
 
-async def run_admin(admin_url: str, statement: str) -> None:
-    db = open_database(admin_url)
-    try:
-        async with db.engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(statement))
-    finally:
-        await db.dispose()
-
-
 @pytest.fixture
 async def fresh_postgres() -> AsyncIterator[str]:
     """An empty PostgreSQL database of this test's own, dropped afterwards (the desk
@@ -105,13 +94,13 @@ async def fresh_postgres() -> AsyncIterator[str]:
     assert admin is not None
     name = f"companion_r_{secrets.token_hex(4)}"
     try:
-        await run_admin(admin, f'CREATE DATABASE "{name}"')
+        await execute_outside_transaction(admin, f'CREATE DATABASE "{name}"')
     except Exception as exc:
         skip_or_fail_without_postgres(f"cannot create a test database: {exc}")
     try:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
-        await run_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await execute_outside_transaction(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

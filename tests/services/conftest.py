@@ -75,6 +75,17 @@ async def active_patient(
     return active
 
 
+async def enrolled_patient(
+    world: World, chat_id: int, name: str = "Avery Quill", tz: str = "Europe/London"
+) -> Patient:
+    """Added, invited, and enrolled through the services: /start with the code, then agreed."""
+    patient = await world.services.patients.add(world.clinician, name, tz)
+    invite = await world.services.patients.invite(world.clinician, patient.reference)
+    await world.services.enrolment.start(chat_id, invite.code, world.update_id())
+    await world.services.enrolment.consent(chat_id, True, "cb-consent", world.update_id())
+    return await world.patient(patient.reference)
+
+
 @pytest.fixture
 async def world(store: Store, now: datetime) -> World:
     clock = ManualClock(now)

@@ -3,6 +3,7 @@ for the erasure and end-of-care tests. Fictional people and chats."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -42,7 +43,14 @@ async def link_staff(world: World) -> None:
         await uow.commit()
 
 
-async def add_supporter(world: World, patient: Patient) -> Supporter:
+async def add_supporter(
+    world: World,
+    patient: Patient,
+    *,
+    scopes: Collection[str] = ("weekly_summary", "crisis_notice"),
+    chat: int = SUPPORTER_CHAT,
+) -> Supporter:
+    """An active supporter who consented 8 days ago to ``scopes`` (for 90 days)."""
     now = world.clock.now()
     supporter = Supporter(
         id=new_id(),
@@ -52,7 +60,7 @@ async def add_supporter(world: World, patient: Patient) -> Supporter:
         created_at=now,
         updated_at=now,
         alias="Avery",
-        chat_id=SUPPORTER_CHAT,
+        chat_id=chat,
         draft_scopes=frozenset({"crisis_notice"}),
     )
     async with world.services.store.uow() as uow:
@@ -62,7 +70,7 @@ async def add_supporter(world: World, patient: Patient) -> Supporter:
                 id=new_id(),
                 patient_id=patient.id,
                 kind="supporter",
-                scopes=frozenset({"weekly_summary", "crisis_notice"}),
+                scopes=frozenset(scopes),
                 purpose="support from a friend",
                 text_version="v1",
                 granted_at=now - timedelta(days=8),

@@ -10,7 +10,7 @@ from bot.domain.risk import Finding
 from bot.services import texts
 from bot.services.escalations import team_alerted
 from bot.services.outgoing import Outgoing, commit
-from tests.services.conftest import World
+from tests.services.conftest import World, enrolled_patient
 
 AVERY_CHAT = 640001
 RIVERA_CHAT = 990011
@@ -18,15 +18,12 @@ RIVERA_CHAT = 990011
 
 async def active_patient(world: World, *, linked: bool = True) -> Patient:
     """Enrolled and consented through the services, the clinician's Telegram linked."""
-    patient = await world.services.patients.add(world.clinician, "Avery Quill", "Europe/London")
-    invite = await world.services.patients.invite(world.clinician, patient.reference)
-    await world.services.enrolment.start(AVERY_CHAT, invite.code, world.update_id())
-    await world.services.enrolment.consent(AVERY_CHAT, True, "cb-consent", world.update_id())
+    patient = await enrolled_patient(world, AVERY_CHAT)
     if linked:
         async with world.services.store.uow() as uow:
             await uow.staff.link_telegram(world.staff.id, RIVERA_CHAT)
             await uow.commit()
-    return await world.patient(patient.reference)
+    return patient
 
 
 async def escalations(world: World, patient: Patient) -> list[Escalation]:

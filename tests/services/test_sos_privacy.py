@@ -4,58 +4,18 @@ and "ask my supporters" works for one escalation, for a day, once.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from bot.domain.ids import new_id
-from bot.domain.model import Consent, OutboundMessage, Patient, Supporter, SupporterStatus
+from bot.domain.model import OutboundMessage, Patient
 from bot.services import texts
 from bot.services.outgoing import Outgoing, commit
 from bot.services.safety import NOTIFIED, SOS_NOTIFY
-from tests.services.conftest import World
+from tests.services.conftest import World, enrolled_patient
+from tests.services.scenes import add_supporter
 
 AVERY_CHAT = 620001
 BLAKE_CHAT = 620002
 SAM_CHAT = 620101
-
-
-async def active_patient(world: World, chat: int, name: str = "Avery Quill") -> Patient:
-    patient = await world.services.patients.add(world.clinician, name, "Europe/London")
-    invite = await world.services.patients.invite(world.clinician, patient.reference)
-    await world.services.enrolment.start(chat, invite.code, world.update_id())
-    await world.services.enrolment.consent(chat, True, "cb-consent", world.update_id())
-    return await world.patient(patient.reference)
-
-
-async def add_supporter(world: World, patient: Patient, scopes: set[str], chat: int) -> Supporter:
-    now = world.clock.now()
-    supporter = Supporter(
-        id=new_id(),
-        patient_id=patient.id,
-        name="Sam",
-        status=SupporterStatus.ACTIVE,
-        created_at=now,
-        updated_at=now,
-        alias="Avery",
-        chat_id=chat,
-    )
-    consent = Consent(
-        id=new_id(),
-        patient_id=patient.id,
-        kind="supporter",
-        scopes=frozenset(scopes),
-        purpose="support from a person the patient chose",
-        text_version="test",
-        granted_at=now,
-        supporter_id=supporter.id,
-        expires_at=now + timedelta(days=90),
-    )
-    async with world.services.store.uow() as uow:
-        await uow.supporters.save(supporter)
-        await uow.consents.add(consent)
-        await uow.commit()
-    return supporter
 
 
 async def audit_actions(world: World) -> list[str]:
@@ -86,8 +46,8 @@ async def last_text(world: World, patient: Patient) -> str:
 
 
 async def with_supporter_and_sos(world: World) -> tuple[Patient, str]:
-    avery = await active_patient(world, AVERY_CHAT)
-    await add_supporter(world, avery, {"crisis_notice"}, SAM_CHAT)
+    avery = await enrolled_patient(world, AVERY_CHAT)
+    await add_supporter(world, avery, scopes={"crisis_notice"}, chat=SAM_CHAT)
     await world.services.safety.sos(AVERY_CHAT, world.update_id())
     return avery, await notify_button(world, avery)
 
@@ -98,7 +58,7 @@ async def with_supporter_and_sos(world: World) -> tuple[Patient, str]:
 async def test_pressing_sos_raises_an_escalation_and_writes_no_audit_row_about_it(
     world: World,
 ) -> None:
-    avery = await active_patient(world, AVERY_CHAT)
+    avery = await enrolled_patient(world, AVERY_CHAT)
     await world.services.safety.sos(AVERY_CHAT, world.update_id())
     async with world.services.store.uow() as uow:
         escalations = await uow.escalations.find(patient_ids=[avery.id])
@@ -108,7 +68,7 @@ async def test_pressing_sos_raises_an_escalation_and_writes_no_audit_row_about_i
 
 @pytest.mark.parametrize("words", ["I want to die tonight", "what's the point of anything"])
 async def test_crisis_or_worrying_words_leave_no_triage_audit_row(world: World, words: str) -> None:
-    avery = await active_patient(world, AVERY_CHAT)
+    avery = await enrolled_patient(world, AVERY_CHAT)
     await world.services.conversation.free_text(AVERY_CHAT, words, world.update_id())
     async with world.services.store.uow() as uow:
         assert await uow.escalations.find(patient_ids=[avery.id])  # the record is kept
@@ -119,8 +79,8 @@ async def test_crisis_or_worrying_words_leave_no_triage_audit_row(world: World, 
 async def test_every_notice_to_supporters_is_audited_under_one_neutral_name(
     world: World, scope: str
 ) -> None:
-    avery = await active_patient(world, AVERY_CHAT)
-    await add_supporter(world, avery, {scope}, SAM_CHAT)
+    avery = await enrolled_patient(world, AVERY_CHAT)
+    await add_supporter(world, avery, scopes={scope}, chat=SAM_CHAT)
     async with world.services.store.uow() as uow:
         out_patient = await uow.patients.get(avery.id)
         assert out_patient is not None
@@ -176,8 +136,8 @@ async def test_a_forged_tag_does_nothing(world: World) -> None:
 
 async def test_another_patients_button_does_nothing_in_this_chat(world: World) -> None:
     _, data = await with_supporter_and_sos(world)
-    blake = await active_patient(world, BLAKE_CHAT, "Blake Ferrow")
-    await add_supporter(world, blake, {"crisis_notice"}, SAM_CHAT + 1)
+    blake = await enrolled_patient(world, BLAKE_CHAT, "Blake Ferrow")
+    await add_supporter(world, blake, scopes={"crisis_notice"}, chat=SAM_CHAT + 1)
     await press(world, BLAKE_CHAT, data)
     assert await to_supporters(world) == []
 
