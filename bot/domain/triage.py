@@ -84,6 +84,11 @@ class Assessment:
     suppressed: tuple[Suppressed, ...] = ()
 
     @property
+    def emergency(self) -> bool:
+        """A medical emergency now (an overdose, someone not breathing): act first, then talk."""
+        return any(f.category is Category.MEDICAL_EMERGENCY for f in self.findings)
+
+    @property
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(finding.rule_id for finding in self.findings)
 
@@ -256,7 +261,7 @@ def _suppression(
             return Suppression.IDIOM, idiom.id
     clause_start, clause_end = _clause_bounds(breaks, start, end, len(sentence))
     prefix = sentence[clause_start:start]
-    if not rule.about_self and (person := _other_person(prefix)):
+    if not (rule.about_self or rule.anyone) and (person := _other_person(prefix)):
         return Suppression.OTHER_PERSON, person
     if not recurrence and (past := PAST.search(sentence, clause_start, clause_end)):
         return Suppression.PAST, past.group()

@@ -33,6 +33,7 @@ class Category(StrEnum):
     HOPELESSNESS = "hopelessness"
     BURDEN = "burden"
     RELAPSE_RISK = "relapse risk"
+    MEDICAL_EMERGENCY = "medical emergency"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Rule:
     pattern: re.Pattern[str]
     description: str
     about_self: bool = False
+    anyone: bool = False  # counts whoever it is about (an emergency next to the writer)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class Combination:
 SUI, HARM, OD = Category.SUICIDAL_INTENT, Category.SELF_HARM, Category.OVERDOSE
 PREP, HOPE, BURD = Category.PREPARATION, Category.HOPELESSNESS, Category.BURDEN
 RELAPSE = Category.RELAPSE_RISK
+EMERGENCY = Category.MEDICAL_EMERGENCY
 CRISIS, CONCERN = TriageLevel.CRISIS, TriageLevel.CONCERN
 
 # Shared fragments.
@@ -95,9 +98,9 @@ _PASTILLAS = r"(?:pastillas|pildoras|medicinas|medicamentos|calmantes)"
 
 def _rule(
     rule_id: str, category: Category, level: TriageLevel, description: str, pattern: str, *,
-    about_self: bool = False,
+    about_self: bool = False, anyone: bool = False,
 ) -> Rule:  # fmt: skip
-    return Rule(rule_id, category, level, re.compile(pattern), description, about_self)
+    return Rule(rule_id, category, level, re.compile(pattern), description, about_self, anyone)
 
 
 RULES: tuple[Rule, ...] = (
@@ -182,6 +185,9 @@ RULES: tuple[Rule, ...] = (
           about_self=True),
     _rule("en.overdose.mix", OD, CRISIS, "mixing pills with alcohol or drugs",
           rf"\bmix(?:ing)? (?:my )?{_PILLS} (?:and|with) {_SUBSTANCE}\b"),
+    _rule("en.emergency.not_breathing", EMERGENCY, CRISIS, "not breathing or will not wake up",
+          r"\b(?:not|stopped) breathing\b|\b(?:will|would) not wake up\b|\blips are (?:blue|grey|gray)\b",
+          anyone=True),
     # --- English: preparation ----------------------------------------------------------------
     _rule("en.prep.goodbyes", PREP, CRISIS, "saying goodbye",
           r"\b(?:said|saying|say|sent) (?:my goodbyes|goodbye to (?:everyone|everybody|my family))"
