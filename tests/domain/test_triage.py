@@ -30,6 +30,7 @@ RULE_EXAMPLES = [
     ("en.overdose.overdose", "I overdosed", CRISIS),
     ("en.overdose.use_everything", "going to use everything I have", CRISIS),
     ("en.overdose.do_not_care_if_i_wake", "relapse and don't care if I wake up", CRISIS),
+    ("en.emergency.not_breathing", "my friend isn't breathing", CRISIS),
     ("en.prep.goodbyes", "I said goodbye to everyone", CRISIS),
     ("en.prep.have_a_plan", "I have a plan", CONCERN),
     ("en.hope.what_is_the_point", "what's the point", CONCERN),
