@@ -22,6 +22,7 @@ BENCHMARKS = {
     "tick": "bench.tick",
     "dispatch": "bench.dispatch",
     "crisis": "bench.crisis",
+    "triage": "bench.triage",  # in-process, no database: runs once, whatever the backends
 }
 
 

@@ -1,8 +1,8 @@
 """``python -m bench [NAME ...] [--quick]``: run the benchmarks and print their verdicts.
 
-Names: startup, tick, dispatch, crisis (all when none is given). SQLite always;
+Names: startup, tick, dispatch, crisis, triage (all when none is given). SQLite always;
 PostgreSQL too when ``COMPANION_BENCH_POSTGRES_URL`` or ``COMPANION_TEST_POSTGRES_URL``
-is set. Results are appended to ``bench/results/results.jsonl``. The exit status is 1
+is set (triage uses no database and runs once). Results are appended to ``bench/results/results.jsonl``. The exit status is 1
 when a target was not met at full scale.
 """
 

@@ -18,6 +18,8 @@ class Scale:
     crisis_gap: float  # seconds between presses
     crisis_tick_due: int  # check-ins a tick makes due while patients press SOS
     crisis_tick_window: float  # seconds of presses around that tick (one every half second)
+    triage_rounds: int  # triage: times each typical message is assessed
+    triage_long_runs: int  # triage: calls per 4,096-character input (the worst is kept)
 
     @property
     def full(self) -> bool:
@@ -36,6 +38,8 @@ FULL = Scale(
     crisis_gap=6.0,
     crisis_tick_due=10_000,
     crisis_tick_window=14.0,
+    triage_rounds=250,
+    triage_long_runs=20,
 )
 QUICK = Scale(
     name="quick",
@@ -49,6 +53,8 @@ QUICK = Scale(
     crisis_gap=1.5,
     crisis_tick_due=1_000,
     crisis_tick_window=3.0,
+    triage_rounds=25,
+    triage_long_runs=5,
 )
 TINY = Scale(  # the smoke test: proves the benchmarks still run, in seconds
     name="tiny",
@@ -62,5 +68,7 @@ TINY = Scale(  # the smoke test: proves the benchmarks still run, in seconds
     crisis_gap=0.2,
     crisis_tick_due=20,
     crisis_tick_window=1.0,
+    triage_rounds=2,
+    triage_long_runs=1,
 )
 SCALES = {s.name: s for s in (FULL, QUICK, TINY)}

@@ -100,6 +100,7 @@ class Signals:
 
     checkin: CheckinAnswers | None = None
     triage: TriageOutcome | None = None
+    emergency: bool = False  # with triage: the text describes a medical emergency happening now
     sos: bool = False
     missed_in_a_row: int = 0
     silence_days: int | None = None  # whole days since the last interaction
@@ -232,7 +233,10 @@ def _triage_reason(summary: str, s: Signals) -> str:
 def _triage_crisis(s: Signals, t: Thresholds) -> Finding | None:
     if _triage_level(s) != "crisis":
         return None
-    return Finding("triage_crisis", Level.CRISIS, _triage_reason("free text suggests crisis", s))
+    summary = "free text suggests crisis"
+    if s.emergency:  # same rule, so it joins the crisis escalation; the reason says what it is
+        summary = "MEDICAL EMERGENCY now: free text describes one happening (act first)"
+    return Finding("triage_crisis", Level.CRISIS, _triage_reason(summary, s))
 
 
 def _triage_concern(s: Signals, t: Thresholds) -> Finding | None:

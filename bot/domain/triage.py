@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.triage_compose import COMPOSED
 from bot.domain.triage_rules import COMBINATIONS, IDIOMS, RULES, Category, Idiom, Rule, TriageLevel
 
 __all__ = [
@@ -36,7 +37,10 @@ __all__ = [
     "TriageLevel",
     "assess",
     "normalise",
+    "TABLE",
 ]
+
+TABLE: tuple[Rule, ...] = RULES + COMPOSED  # phrase rules, then compositional rules
 
 
 class Suppression(StrEnum):
@@ -299,7 +303,7 @@ def _assess_sentence(
         return
     idioms = [(i, m.start(), m.end()) for i in IDIOMS for m in i.pattern.finditer(sentence)]
     breaks = list(CLAUSE_BREAK.finditer(sentence))
-    for rule in RULES:
+    for rule in TABLE:
         for match in rule.pattern.finditer(sentence):
             key = (rule.id, match.group())
             verdict = _suppression(rule, sentence, match.span(), idioms, breaks, recurrence)

@@ -34,6 +34,10 @@ class Category(StrEnum):
     BURDEN = "burden"
     RELAPSE_RISK = "relapse risk"
     MEDICAL_EMERGENCY = "medical emergency"
+    WISH_DEAD = "wish to be dead"
+    MEANS_PLACE = "means and place"
+    FAREWELL = "farewell"
+    ENTRAPMENT = "entrapment"
 
 
 @dataclass(frozen=True)

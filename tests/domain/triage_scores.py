@@ -116,7 +116,58 @@ def report(found: Figures) -> str:
     )
 
 
+@dataclass(frozen=True)
+class FirstLook:
+    """The figures the first-look bar is stated in (docs/safety.md, "Honest figures")."""
+
+    size: int
+    crisis_recall: float
+    crisis_on_non_crisis: float
+    concern_caught: float  # concern rows read as concern or crisis
+    none_flagged: float  # none rows read as concern or crisis
+
+    @property
+    def meets_the_bar(self) -> bool:
+        return (
+            self.crisis_recall >= 0.95
+            and self.crisis_on_non_crisis <= 0.10
+            and self.concern_caught >= 0.85
+        )
+
+
+def first_look(scored: list[Scored]) -> FirstLook:
+    crises = [s for s in scored if s.row.expected is TriageLevel.CRISIS]
+    others = [s for s in scored if s.row.expected is not TriageLevel.CRISIS]
+    concerns = [s for s in scored if s.row.expected is TriageLevel.CONCERN]
+    nones = [s for s in scored if s.row.expected is TriageLevel.NONE]
+    return FirstLook(
+        size=len(scored),
+        crisis_recall=_share(sum(s.right for s in crises), len(crises)),
+        crisis_on_non_crisis=_share(
+            sum(s.assessment.level is TriageLevel.CRISIS for s in others), len(others)
+        ),
+        concern_caught=_share(
+            sum(s.assessment.level is not TriageLevel.NONE for s in concerns), len(concerns)
+        ),
+        none_flagged=_share(
+            sum(s.assessment.level is not TriageLevel.NONE for s in nones), len(nones)
+        ),
+    )
+
+
+def first_look_report(found: FirstLook) -> str:
+    return (
+        f"{found.size} statements: crisis recall {found.crisis_recall:.3f}, crisis on non-crisis"
+        f" {found.crisis_on_non_crisis:.3f}, concern-or-crisis on concern"
+        f" {found.concern_caught:.3f}, none flagged {found.none_flagged:.3f}"
+        f" - bar {'met' if found.meets_the_bar else 'NOT met'}"
+    )
+
+
 def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--first-look":
+        print(first_look_report(first_look(score_corpus(load_corpus(Path(argv[1]))))))
+        return
     scored = score_corpus(load_corpus())
     print(report(figures(scored)))
     if "--misses" in argv:
