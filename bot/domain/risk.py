@@ -234,8 +234,8 @@ def _triage_crisis(s: Signals, t: Thresholds) -> Finding | None:
     if _triage_level(s) != "crisis":
         return None
     summary = "free text suggests crisis"
-    if s.emergency:  # same rule, so it joins the crisis escalation; the reason says what it is
-        summary = "MEDICAL EMERGENCY now: free text describes one happening (act first)"
+    if s.emergency:  # the same rule and level as any crisis text; the reason says which
+        summary = "free text describes a medical emergency now"
     return Finding("triage_crisis", Level.CRISIS, _triage_reason(summary, s))
 
 

@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain import triage_model
 from bot.domain.triage_compose import COMPOSED
 from bot.domain.triage_rules import COMBINATIONS, IDIOMS, RULES, Category, Idiom, Rule, TriageLevel
 
@@ -175,7 +176,7 @@ NEGATION_BRIDGE = _words(
     "going to want will would could should might ever really even actually seriously definitely"
     " honestly truly planning plan plans intend intending intention thinking think about of try"
     " trying do does did am is are was were be been being have has had any wish desire urge feel"
-    " feeling like at all a the so longer more again wanting need get let"
+    " feeling like at all a the so longer more again wanting need get let thoughts thought"
     " me te se lo la le voy vas va a al quiero quisiera pienso pensando en el tengo tiene ganas"
     " de intencion planeo planes ningun ninguna mas ya realmente estoy siento es soy he ha haria"
     " hare para"
@@ -192,7 +193,9 @@ OTHER_PERSON = _words(
     " companera jefe jefa gente"
     " movie movies film show series episode book novel song lyrics character documentary news"
     " article podcast video pelicula serie libro novela cancion personaje documental noticia"
-    " noticias episodio"
+    " noticias episodio lad man woman kid kids people rapper singer artist band album poem poet"
+    " play theatre theater class lecture course training degree statistics study research paper"
+    " essay memoir documentary stranger"
 )
 # Clause boundaries: a negation, past marker or other person does not reach across these.
 CLAUSE_BREAK = re.compile(
@@ -209,10 +212,14 @@ PAST = re.compile(
     r"|\bhace (?:[a-z]+ )?(?:anos?|meses|mucho(?: tiempo)?|tiempo)\b"
     r"|\bel (?:ano|verano|invierno) pasado\b|\bcuando (?:era|tenia) [a-z0-9]+\b"
     r"|\ben el pasado\b|\bsolia\b"
+    r"|\bin my (?:teens|twenties|thirties|forties|20s|30s|youth)\b|\buntil i was\b"
+    r"|\byears back\b|\b(?:19[5-9]\d|20[01]\d|202[0-4])\b|\bwhen i was (?:drinking|using|still"
+    r" using|in active addiction|at my worst|on the streets)\b"
+    r"|\b(?:at|aged?) (?:1[3-9]|[2-6][0-9])\b(?! ?(?:pm|am|tonight|today|tomorrow|o clock))"
 )
 # Words that bring a resolved past back into the present ("...and I still do").
 RECURRENCE = re.compile(
-    r"\bstill (?:do|think|want|feel|have|get|cut|use)\b|\bagain\b|\blately\b|\bthese days\b"
+    r"\bstill (?:do|think|want|feel|have|get|cut|use)\b|\bagain\b|\blately\b"
     r"|\btodavia\b|\bsigo (?:pensando|queriendo)\b|\botra vez\b|\bde nuevo\b|\bultimamente\b"
 )
 
@@ -277,8 +284,10 @@ def _suppression(
 # --- Assessing a message --------------------------------------------------------------------
 
 
-def assess(text: str) -> Assessment:
-    """Triage free text a patient wrote. Pure and fast: precompiled ``re`` only."""
+def assess(text: str, model: triage_model.Model | None = None) -> Assessment:
+    """Triage free text a patient wrote. Pure and fast: precompiled ``re`` and the shipped
+    n-gram model (``model`` replaces it, for training and tests)."""
+    model = model or triage_model.load()
     findings: dict[tuple[str, str], Finding] = {}
     suppressed: dict[tuple[str, str], Suppressed] = {}
     for variant in _normalised_variants(text):
@@ -287,6 +296,8 @@ def assess(text: str) -> Assessment:
             _assess_sentence(sentence.strip(" ,"), recurrence, findings, suppressed)
     found = list(findings.values())
     found.extend(_combinations(found))
+    capped = any(_is_crisis_rule(s.rule_id) for s in suppressed.values())
+    found.extend(_learned(_normalised_variants(text)[0], found, model, capped=capped))
     found.sort(key=lambda finding: -finding.level.rank)
     level = found[0].level if found else TriageLevel.NONE
     set_aside = tuple(s for key, s in suppressed.items() if key not in findings)
@@ -326,3 +337,36 @@ def _combinations(found: list[Finding]) -> list[Finding]:
                 Finding(combo.id, combo.category, combo.level, phrase, combo.description)
             )
     return combined
+
+
+_CRISIS_RULES = frozenset(rule.id for rule in TABLE if rule.level is TriageLevel.CRISIS)
+
+
+def _is_crisis_rule(rule_id: str) -> bool:
+    return rule_id in _CRISIS_RULES
+
+
+def _learned(
+    normalised: str, found: list[Finding], model: triage_model.Model | None, *, capped: bool
+) -> list[Finding]:
+    """The model's word, where it says more than the rules did. When the rules set a crisis
+    phrase aside (an idiom, a negation, the past, someone else), the model may raise the
+    message to concern but not to crisis: the rules' reason for setting it aside stands."""
+    if model is None or not normalised:
+        return []
+    top = max((f.level.rank for f in found), default=0)
+    if top >= TriageLevel.CRISIS.rank:
+        return []
+    score = model.score(normalised)
+    if score.crisis >= model.crisis_threshold and not capped:
+        words = " / ".join(score.crisis_words) or normalised[:40]
+        description = f"model score {score.crisis:.2f}"
+        return [Finding("model.crisis", Category.LEARNED_CRISIS, TriageLevel.CRISIS, words,
+                        description)]
+    if top < TriageLevel.CONCERN.rank and score.flag >= model.concern_threshold:
+        words = " / ".join(score.flag_words) or normalised[:40]
+        description = f"model score {score.flag:.2f}"
+        return [Finding("model.concern", Category.LEARNED_CONCERN, TriageLevel.CONCERN, words,
+                        description)]
+    return []
+

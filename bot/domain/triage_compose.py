@@ -31,34 +31,47 @@ def _any(*words: str) -> str:
 
 def _gap(most: int) -> str:
     """Up to ``most`` words between two parts (never across a comma)."""
-    return rf"(?:\s+[a-z0-9']+){{0,{most}}}?\s+"
+    return rf"(?:\s+(?!(?:not|never|no|nor)\b)[a-z0-9']+){{0,{most}}}?\s+"
 
 
 # --- Lexicons -------------------------------------------------------------------------------
 
 ME_GONE = (
     r"(?:i (?:was|were|am|was not|were not|am not|died|disappeared|killed myself|left for good"
-    r"|did not wake up|never woke up|not here|not around)|i am gone|me (?:gone|dead)|without me"
-    r"|my death|i (?:was|were) (?:gone|dead|not here|not around|no longer (?:here|around))"
-    r"|(?:if|when|once) i (?:go|die|am gone))"
+    r"|did not wake up|never woke up|had never been born)(?:(?<=not)| (?:gone|dead|not here"
+    r"|not around|no longer (?:here|around)|around|here|out of the picture|out of the way"
+    r"|in the ground)(?: anymore| any more)?)|(?<=without) me|without me|my death|me dying"
+    r"|(?:if|when|once) i (?:go|die|am gone|was gone)|by dying|me being (?:gone|dead))"
 )
+DRUG = _any(
+    r"pills", r"tablets", r"meds", r"medications?", r"scripts?", r"prescriptions?", r"benzos",
+    r"xanax", r"bars", r"valium", r"klonopin", r"ativan", r"oxys?", r"oxycodone", r"oxycontin",
+    r"percs?", r"percocet", r"vicodin", r"hydros?", r"morphine", r"fent", r"fentanyl", r"heroin",
+    r"dope", r"methadone", r"subs?", r"suboxone", r"tramadol", r"gabapentin", r"seroquel",
+    r"lithium", r"ambien", r"sleeping pills", r"pain ?killers", r"antidepressants", r"insulin",
+    r"tylenol", r"paracetamol", r"ibuprofen", r"aspirin", r"lyrica", r"zoloft", r"prozac",
+    r"trazodone", r"lorazepam", r"diazepam", r"clonazepam", r"alprazolam", r"codeine",
+    r"lean", r"blues", r"m30s?", r"norcos?", r"dilaudid", r"adderall",
+)  # fmt: skip
 DEATH = _any(
     r"die", r"dying", r"be dead", r"dead", r"death", r"not (?:be )?(?:here|around|alive)",
     r"(?:not|never) wake up", r"not waking up", r"stop (?:breathing|existing|living)",
-    r"end (?:it|it all|things|everything|my life|this|my pain for good|my own life)",
+    r"end (?:it|it all|things|everything|my life|my pain for good|my own life)",
     r"ending (?:it|it all|things|everything|my life)", r"kill(?:ing)? myself",
     r"take my (?:own )?life", r"off myself", r"check(?:ing)? out (?:for good|of life|early)",
     r"disappear (?:forever|for good|permanently)", r"sleep forever", r"go to sleep forever",
     r"be gone (?:forever|for good)", r"not exist", r"stop being alive", r"cease to exist",
     r"join (?:my )?(?:mom|mum|dad|brother|sister|son|daughter|friend|wife|husband) in heaven",
     r"be with (?:my )?(?:mom|mum|dad|brother|sister|son|daughter|wife|husband) again",
-    r"unalive(?: myself)?", r"go through with it",
+    r"unalive(?: myself)?", r"go through with it", r"(?:hit|take|takes|took|kill) me(?! off)",
+    r"in the (?:ground|grave)", r"the grave", r"over (?:for good|forever|permanently)",
+    r"live or die", r"living or dying", r"end this life", r"be over with",
 )  # fmt: skip
 WANTING = _any(
     r"want(?:s|ed)?", r"wanting", r"wish(?:ing)?", r"would rather", r"would like", r"hop(?:e|ing)",
     r"pray(?:ing)?", r"long(?:ing)?", r"ready", r"tempted", r"need", r"feel like", r"urge to",
     r"going to", r"about to", r"decided to", r"plan(?:ning)? to", r"intend(?:ing)? to",
-    r"will", r"would", r"could just", r"might", r"deserve to", r"tried to", r"trying to",
+    r"could just", r"deserve to", r"tried to", r"trying to",
     r"time to", r"better to", r"easier to", r"rather",
 )  # fmt: skip
 THINKING = _any(
@@ -134,13 +147,15 @@ RELIEF = _any(
     r"better", r"fine", r"okay", r"ok", r"not (?:even )?notice", r"not (?:even )?miss me",
     r"not (?:even )?care", r"nobody would (?:even )?(?:notice|care|miss)",
     r"no one would (?:even )?(?:notice|care|miss)", r"save (?:them|everyone|my family) money",
-    r"less of a burden", r"do (?:them|everyone|the world) a favou?r", r"move on",
+    r"less of a burden", r"do(?:ing)? (?:them|everyone|everybody|the world|my family) a favou?r",
+    r"move on", r"(?:finally )?breathe", r"sleep at night", r"relief", r"a weight off",
     r"one less problem", r"not have to (?:deal|worry)",
 )  # fmt: skip
 ESCAPE = _any(
     r"(?:only|one|last|real) (?:way out|escape|option|exit|answer|solution|way to stop"
     r"|way to make it stop|thing left|choice|door)", r"no way out (?:but|except|other than|besides)",
-    r"no other way", r"no escape (?:but|except|other than)", r"way out",
+    r"no other way", r"no (?:escape|exit|way out) (?:from [a-z ]+ )?(?:but|except|other than)",
+    r"way out", r"only way(?:\s+[a-z']+){0,8}?\s+(?:is|will be)(?: if| when| by)?",
 )  # fmt: skip
 
 # --- Rules ----------------------------------------------------------------------------------
@@ -242,8 +257,9 @@ COMPOSED: tuple[Rule, ...] = (
        r"\b(?:giv(?:e|ing|en)|gave|find(?:ing)?|found|rehom(?:e|ed|ing)|sign(?:ed|ing)? over"
        rf"|hand(?:ed|ing)? over)(?:\s+[a-z']+){{0,2}}?\s+{PET}\b(?!\s+(?:food|treats?|a bath"
        rf"|a walk|meds|medicine|pills|a bone))|\b(?:a (?:new |good )?home|someone) (?:for|to take"
-       rf"|to look after|to have) {PET}\b|\bgiv(?:e|ing|en)|gave (?:away )?(?:all )?(?:of )?"
-       rf"{THINGS} away\b|\bgiv(?:e|ing|en)|gave away (?:all )?(?:of )?{THINGS}\b"),
+       rf"|to look after|to have|to feed|feeds|will feed|to take care of) {PET}\b"
+       rf"|\b(?:giv(?:e|ing|en)|gave) (?:away )?(?:all )?(?:of )?{THINGS} away\b"
+       rf"|\b(?:giv(?:e|ing|en)|gave) away (?:all )?(?:of )?{THINGS}\b"),
     _c("en.farewell.affairs", FAREWELL, CRISIS, "putting affairs in order",
        r"\b(?:made|wrote|writing|updated|updating|make|sorted|finished|signed) (?:out )?(?:a|my)"
        r" (?:will|last will)\b|\b(?:sort(?:ed|ing)?|put(?:ting)?|get(?:ting)?|got) (?:out )?(?:all )?"
@@ -260,6 +276,7 @@ COMPOSED: tuple[Rule, ...] = (
        r"|children|dog|cat|mom|mum|family) for me\b|\bgoodbye (?:forever|for good|everyone"
        r"|world|cruel world)\b|\b(?:when|after|once) i am gone\b|\bwill not be (?:around|here)"
        r" (?:much longer|for long|to see|anymore|any more|by|next)\b"
+       r"|\bnot going to be (?:here|around) (?:much longer|for long|tomorrow|next week|anymore)\b"
        r"|\b(?:saying|said|say) (?:my )?(?:goodbyes?|farewells?)\b(?! (?:to everyone )?(?:at|in"
        r"|before|after) )"),
     # self-harm
@@ -328,6 +345,80 @@ COMPOSED: tuple[Rule, ...] = (
        r"|emergency services)\b|\b(?:i|he|she|they|someone|my [a-z]+) (?:is|are|am|might be"
        r"|think i am|could be) (?:overdosing|oding|od ing|having an overdose)\b"
        r"|\b(?:i think|pretty sure) (?:i|he|she|they) (?:overdosed|od|oded|took too much)\b"
+       r"|\b(?:cannot|can not|could not) (?:feel|find) (?:his|her|their|my|a) (?:pulse|heartbeat)\b"
        r"|\bchest (?:pain|is tight|hurts|pains)(?:\s+[a-z']+){0,4}?\s+(?:breathe|breathing"
        r"|after using|after i used|heart)\b", anyone=True),
+    # more wordings of intent, method, self-harm, overdose and emergency
+    _c("en.intent.doing_it", SUI, CRISIS, "saying one will do it",
+       r"\b(?:i am|i will be|i will|i have decided i am) (?:doing|do) it (?:tonight|today|tomorrow"
+       r"|now|soon|this time|after|when|before)\b|\bi am ending (?:it|things|it all|my life|this)\b"
+       r"|\bi am (?:finally )?going to (?:do it|end it|end things)\b|\bdoing it tonight\b"
+       r"|\btonight i (?:will|am going to) (?:do it|end it)\b", about_self=True),
+    _c("en.method.how_id_do_it", SUI, CRISIS, "a way considered",
+       r"\bhow i (?:would|will|could|am going to|should) do it\b|\b(?:quickest|easiest|fastest"
+       r"|best|cleanest|surest|most painless|least painful|painless) way (?:out|to go|to do it"
+       r"|to die|to end it|to end things|to not wake up)\b", about_self=True),
+    _c("en.harm.hitting", HARM, CRISIS, "hitting or scratching oneself",
+       r"\b(?:hit|hitting|punch(?:ed|ing)?|slap(?:ped|ping)?|bang(?:ed|ing)?|scratch(?:ed|ing)?"
+       r"|bit(?:e|ing)?|starv(?:e|ed|ing)|pinch(?:ed|ing)?) my ?self\b(?! (?:up|out|for|on the"
+       r" back))", about_self=True),
+    _c("en.od.all_my", OD, CRISIS, "taking all of a medicine or drug",
+       r"\b(?:take|taking|took|swallow(?:ed|ing)?|down(?:ed|ing)?|pop(?:ped|ping)?|shoot|snort)"
+       rf" (?:all|the rest|every last one|everything)(?: of)?(?: my| the| his| her| in the)?"
+       rf"(?:\s+[a-z']+){{0,2}}?\s+(?:{DRUG}|medicine cabinet|cabinet|bottle|stash|supply)\b"
+       r"(?! (?:today|this morning|tonight like|on time|as prescribed|like (?:i am|the|my)|for the"
+       r" day|with (?:breakfast|dinner|food)|yesterday|every day))"
+       rf"|\b(?:took|taken|swallowed|popped|downed|did|had) (?:like |about |around |maybe )?"
+       rf"(?:[1-9][0-9]+|ten|twelve|fifteen|twenty|thirty|forty|fifty)(?: of)?(?: my| his| her"
+       rf"| the)? {DRUG}\b|\b(?:stash|sav|stockpil|hoard|collect|keep|squirrel|hid)(?:ing|ed|e)?"
+       rf" (?:away |up )?(?:all )?(?:of )?(?:my |the )?{DRUG}\b(?! (?:in a lockbox|locked))"
+       r"|\b(?:took|taken|did|used|had|shot|snorted) (?:way|far) too much\b"
+       r"|\bwhatever happens happens\b"),
+    _c("en.emergency.signs", EMERGENCY, CRISIS, "signs of an overdose or collapse",
+       r"\b(?:went|gone|going|turned|turning) (?:all )?(?:blue|grey|gray|purple|white|pale)"
+       r" and\b|\b(?:is not|not|isnt|stopped|has not stopped|will not stop) (?:moving|responding"
+       r"|shaking)\b|\bnot waking\b(?! up (?:early|on time|for))|\bseizures?\b"
+       r"|\b(?:arm|face|lips|chest) (?:is |are |went |going )?(?:numb|tingling|tight)\b"
+       r"|\bheart (?:is )?(?:racing|pounding|beating) (?:like crazy|so fast|out of my chest"
+       r"|really fast)\b|\b(?:can barely|cannot) (?:stay awake|keep my eyes open|move)\b"
+       r"|\bthrowing up and (?:not|cannot|will not)\b", anyone=True),
+    # concern: distress, craving, relapse, lapse, hopelessness, worthlessness
+    _c("en.concern.hopeless", HOPE, CONCERN, "hopelessness",
+       r"\bnothing to look forward to\b|\btoo late (?:to|for me)\b|\bwasted my (?:whole )?life\b"
+       r"|\bgiv(?:e|ing) up on\b|\bno future\b|\bpointless\b|\bwhat is the use\b"
+       r"|\bnever going to (?:change|get better|stay clean|stay sober|make it|be okay)\b"
+       r"|\bno point (?:in )?(?:trying|anymore|any more)\b|\bdone trying\b"
+       r"|\b(?:why|what is the point of) (?:even )?(?:bother|trying)\b"),
+    _c("en.concern.worthless", BURD, CONCERN, "worthlessness, nobody cares",
+       r"\b(?:everyone|everybody|they all) (?:hates|hate) me\b|\bnobody (?:cares|would care)"
+       r" (?:if|whether|about)\b|\bi am (?:so |such |just |a )*(?:useless|worthless|a failure"
+       r"|a disappointment|pathetic|disgusting|a waste|a screw up|a screwup|a loser)\b"
+       r"|\bi ruin everything\b|\bi hate (?:myself|who i am)\b", about_self=True),
+    _c("en.concern.craving", Category.RELAPSE_RISK, CONCERN, "craving or an urge to use",
+       r"\bcrav(?:ing|ings|e)\b(?!\s+(?:is|are|was|were) (?:low|gone|better|manageable|down|fine"
+       r"|ok|okay|mild|zero|none))|\burges? (?:to|for) (?:drink|use|get high|gamble|bet|score"
+       r"|smoke)\b|\bcan (?:almost )?taste it\b|\b(?:really|so|badly) want (?:a drink|to use"
+       r"|to get high|a hit|to drink)\b"),
+    _c("en.concern.relapse", Category.RELAPSE_RISK, CONCERN, "about to use, drink or gamble",
+       r"\b(?:texting|calling|hitting up|hit up|messaging|text|call) (?:my |the )?(?:old )?"
+       r"(?:dealer|plug|connect|guy)\b|\b(?:go|going to|about to|gonna) (?:buy|get|cop|score|grab|pick"
+       r" up) (?:a bag|some|a bottle|a gram|dope|a point|a case|a fifth|booze|pills)\b"
+       r"|\bput (?:my |the )?(?:whole )?(?:paycheck|rent|savings|wages) on\b|\b(?:casino|betting"
+       r" app|place a bet|sports ?book)\b|\bopening (?:it|the bottle)\b|\bbottle in the"
+       r" (?:car|house|freezer|cupboard)\b|\bdo not try to stop me\b"),
+    _c("en.concern.lapse", Category.RELAPSE_RISK, CONCERN, "a slip or lapse",
+       r"\b(?:used|drank|relapsed|slipped|gambled|smoked|got high|got drunk|picked up)"
+       r" (?:on|this|last|yesterday|today|again|over|at|after|a bit|a little)\b"
+       r"|\btook (?:a couple|some|a few|one|two) (?:of )?(?:my )?(?:[a-z]+ )?(?:valium|pills|xanax"
+       r"|bars|oxys?|percs?|benzos)\b"),
+    _c("en.concern.distress", HOPE, CONCERN, "intense distress or isolation",
+       r"\b(?:have not|not|havent) slept (?:in|for) (?:[0-9]+|two|three|four|five|days)\b"
+       r"|\bpanic attacks?\b|\b(?:all|completely|totally|so) alone\b|\bno one (?:called|to talk"
+       r" to)\b|\bnobody to talk to\b|\bcannot stop (?:crying|shaking)\b|\bfull of rage\b"
+       r"|\b(?:losing|lost) my mind\b|\bfalling apart\b|\bbreaking down\b|\bsmashed\b"
+       r"|\bspiral(?:ing|led)?\b"),
+    _c("en.concern.unsaid_plan", PREP, CONCERN, "a plan or decision, unsaid",
+       r"\bi know what i (?:am going to|have to|need to|will|must) do\b|\bi (?:figured|worked)"
+       r" it (?:all )?out\b|\b(?:got|have) a plan (?:sorted|ready|worked out)\b"
+       r"|\b(?:i have|i am|i) made (?:my|a|up my) (?:decision|mind)\b", about_self=True),
 )  # fmt: skip

@@ -38,6 +38,8 @@ class Category(StrEnum):
     MEANS_PLACE = "means and place"
     FAREWELL = "farewell"
     ENTRAPMENT = "entrapment"
+    LEARNED_CRISIS = "crisis-like wording"
+    LEARNED_CONCERN = "worrying wording"
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,9 @@ RULES: tuple[Rule, ...] = (
           about_self=True),
     # --- English: overdose -------------------------------------------------------------------
     _rule("en.overdose.overdose", OD, CRISIS, "overdose",
-          r"\boverdos(?:e|ed|es|ing)\b|\bod(?:'d|ed|ing)?\b"),
+          r"\boverdos(?:ed|ing)\b|\bod(?:'d|ed|ing|d)?\b(?! on)|\b(?:had|having|took|take|taken"
+          r"|taking|survived|survive|an|another) (?:an |a |my |another )?overdose\b"
+          r"|\boverdose (?:tonight|now|on purpose)\b"),
     _rule("en.overdose.too_many_pills", OD, CRISIS, "taking too many pills",
           rf"\b(?:took|take|taken|taking|swallowed|swallow|downed|popped) (?:just )?{_LOTS} "
           rf"(?:my |the )?{_PILLS}\b"
@@ -334,6 +338,13 @@ IDIOMS: tuple[Idiom, ...] = (
            r"|runs?|squad|mission|doors?|prevention|awareness|rates?)\b"),
     _idiom("idiom.end_relationship", {SUI}, "ending a relationship",
            r"\bend it with (?:him|her|them|my (?:boyfriend|girlfriend|partner|husband|wife))\b"),
+    _idiom("idiom.die_if", {SUI}, "dying of hunger, laughter or embarrassment",
+           r"\b(?:going to|am going to|will|would|could|might) (?:just |literally )?die (?:if|of|from"
+           r"|laughing|when|before)\b|\bdie laughing\b|\brather die than\b"
+           r"|\bcould (?:just |literally )?die(?= ?(?:,|$|of|that|from))"),
+    _idiom("idiom.kitchen", {HARM}, "a kitchen or household injury",
+           r"\b(?:cut|cutting|burn|burned|burnt|burning) my (?:finger|fingers|thumb|hand|arm|leg)"
+           r" (?:chopping|cooking|on|shaving|opening|while|at|in|by accident|slicing|gardening)\b"),
     _idiom("idiom.hair_dye", {SUI}, "dyeing hair (often misspelt)", r"\b(?:dying|die) my hair\b"),
     _idiom("idiom.accident", {HARM}, "an accidental injury",
            r"\b(?:cut|hurt|burned|burnt) myself (?:shaving|cooking|chopping|playing|lifting"
