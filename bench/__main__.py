@@ -2,8 +2,9 @@
 
 Names: startup, tick, dispatch, crisis, triage (all when none is given). SQLite always;
 PostgreSQL too when ``COMPANION_BENCH_POSTGRES_URL`` or ``COMPANION_TEST_POSTGRES_URL``
-is set (triage uses no database and runs once). Results are appended to ``bench/results/results.jsonl``. The exit status is 1
-when a target was not met at full scale.
+is set (triage uses no database and runs once). Results are appended to
+``bench/results/results.jsonl``. The exit status is 1 when a target was not met at full
+scale.
 """
 
 from __future__ import annotations

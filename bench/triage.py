@@ -16,7 +16,8 @@ database, on:
 
 Target: a typical message takes under 2 ms, as the mean and as the p99; each 4,096-character
 input under 50 ms (worst of the runs). Lengths are Python characters (code points); for
-emoji that is twice as many UTF-16 units as Telegram would deliver, erring on the long side.
+emoji that is more UTF-16 units than Telegram, which counts those, would deliver: erring on
+the long side.
 
 The benchmark needs no database and runs once, whatever backends are chosen.
 """

@@ -1,4 +1,5 @@
-"""The benchmarks still run: each one at a tiny scale, on SQLite and PostgreSQL.
+"""The benchmarks still run: each one at a tiny scale, on SQLite and PostgreSQL (triage,
+which uses no database, once).
 
 These tests prove that the benchmark code works against today's production code and
 that what it measures happened (every due schedule became a check-in, every message
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import crisis, dispatch, startup, tick
+from bench import crisis, dispatch, startup, tick, triage
 from bench.databases import backends
 from bench.scale import TINY
 from tests.conftest import POSTGRES_ENV, skip_or_fail_without_postgres
@@ -77,3 +78,20 @@ async def test_the_crisis_benchmark_presses_sos_while_the_bots_own_tick_runs(
     result = await crisis.measure_crisis_during_tick(bench_backend, TINY, tmp_path)
     assert result.figures["checkins_made_by_the_tick"] == TINY.crisis_tick_due
     assert result.figures["latency_s_worst"] != float("inf")
+
+
+async def test_the_triage_benchmark_times_every_message_and_each_long_input_once(
+    tmp_path: Path,
+) -> None:
+    results = await triage.run(TINY, [], tmp_path)
+    typical, *long_inputs = results
+    assert typical.figures["calls"] == len(triage.MESSAGES) * TINY.triage_rounds
+    returned = str(typical.figures["levels_returned"]).split(", ")
+    counts = {level: int(count) for level, count in (item.split() for item in returned)}
+    assert set(counts) == {"none", "concern", "crisis"} and all(counts.values())  # a mix
+    assert [r.case for r in long_inputs] == [
+        "4096-chars",
+        *(f"4096-{case}" for case in triage.ADVERSARIAL),
+    ]
+    assert all(r.figures["chars"] == triage.LENGTH for r in long_inputs)
+    assert all(r.figures["runs"] == TINY.triage_long_runs for r in long_inputs)

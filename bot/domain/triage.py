@@ -170,13 +170,15 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-NEGATORS = frozenset({"not", "no", "never", "nor", "neither", "nunca", "jamas", "ni", "tampoco"})
+NEGATORS = frozenset(
+    {"not", "no", "never", "nor", "neither", "zero", "nowhere", "nunca", "jamas", "ni", "tampoco"}
+)
 # Words that may stand between a negator and the phrase it negates ("not *going to* hurt...").
 NEGATION_BRIDGE = _words(
     "going to want will would could should might ever really even actually seriously definitely"
     " honestly truly planning plan plans intend intending intention thinking think about of try"
     " trying do does did am is are was were be been being have has had any wish desire urge feel"
-    " feeling like at all a the so longer more again wanting need get let thoughts thought"
+    " feeling like at all a the so longer more again wanting need get let thoughts thought having urges once near"
     " me te se lo la le voy vas va a al quiero quisiera pienso pensando en el tengo tiene ganas"
     " de intencion planeo planes ningun ninguna mas ya realmente estoy siento es soy he ha haria"
     " hare para"
@@ -212,8 +214,9 @@ PAST = re.compile(
     r"|\bhace (?:[a-z]+ )?(?:anos?|meses|mucho(?: tiempo)?|tiempo)\b"
     r"|\bel (?:ano|verano|invierno) pasado\b|\bcuando (?:era|tenia) [a-z0-9]+\b"
     r"|\ben el pasado\b|\bsolia\b"
-    r"|\bin my (?:teens|twenties|thirties|forties|20s|30s|youth)\b|\buntil i was\b"
-    r"|\byears back\b|\b(?:19[5-9]\d|20[01]\d|202[0-4])\b|\bwhen i was (?:drinking|using|still"
+    r"|\b(?:in|of) my (?:teens|twenties|thirties|forties|20s|30s|youth)\b|\buntil i was\b"
+    r"|\bbehind me\b|\bmy old life\b|\bat uni\b"
+    r"|\bin the (?:60s|70s|80s|90s|2000s|sixties|seventies|eighties|nineties)\b|\byears back\b|\b(?:19[5-9]\d|20[01]\d|202[0-4])\b|\bwhen i was (?:drinking|using|still"
     r" using|in active addiction|at my worst|on the streets)\b"
     r"|\b(?:at|aged?) (?:1[3-9]|[2-6][0-9])\b(?! ?(?:pm|am|tonight|today|tomorrow|o clock))"
 )
@@ -339,6 +342,7 @@ def _combinations(found: list[Finding]) -> list[Finding]:
     return combined
 
 
+_HAS_WORD = re.compile(r"[a-z]{2}")
 _CRISIS_RULES = frozenset(rule.id for rule in TABLE if rule.level is TriageLevel.CRISIS)
 
 
@@ -352,7 +356,7 @@ def _learned(
     """The model's word, where it says more than the rules did. When the rules set a crisis
     phrase aside (an idiom, a negation, the past, someone else), the model may raise the
     message to concern but not to crisis: the rules' reason for setting it aside stands."""
-    if model is None or not normalised:
+    if model is None or not _HAS_WORD.search(normalised):
         return []
     top = max((f.level.rank for f in found), default=0)
     if top >= TriageLevel.CRISIS.rank:

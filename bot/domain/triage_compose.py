@@ -128,9 +128,8 @@ WEAPON = _any(
     r"noose", r"razor blades?", r"blades?", r"razors?",
 )  # fmt: skip
 AT_PLACE = _any(
-    r"standing", r"stood", r"sitting", r"sat", r"parked", r"waiting", r"up", r"out", r"here",
-    r"now", r"climbed", r"climbing", r"walked", r"walking", r"drove", r"driving", r"went",
-    r"going", r"heading", r"looking down", r"leaning", r"dangling", r"hanging", r"i am",
+    r"standing", r"stood", r"sitting", r"sat", r"parked", r"waiting", r"climbed", r"climbing",
+    r"looking down", r"leaning", r"dangling", r"hanging", r"i am", r"right now",
 )  # fmt: skip
 FAMILY = (
     r"(?:my |each of my |all my |our )?(?:kids|children|family|mom|mum|mother|dad|father|wife"
@@ -154,7 +153,7 @@ RELIEF = _any(
 ESCAPE = _any(
     r"(?:only|one|last|real) (?:way out|escape|option|exit|answer|solution|way to stop"
     r"|way to make it stop|thing left|choice|door)", r"no way out (?:but|except|other than|besides)",
-    r"no other way", r"no (?:escape|exit|way out) (?:from [a-z ]+ )?(?:but|except|other than)",
+    r"no other way", r"no (?:escape|exit|way out) (?:(?:from|of) [a-z ]+ )?(?:but|except|other than)",
     r"way out", r"only way(?:\s+[a-z']+){0,8}?\s+(?:is|will be)(?: if| when| by)?",
 )  # fmt: skip
 
@@ -213,7 +212,7 @@ COMPOSED: tuple[Rule, ...] = (
        rf"\b{ESCAPE}(?:\s+[a-z']+){{0,6}}?\s+{DEATH}\b"
        rf"|\b{DEATH}(?:\s+[a-z']+){{0,4}}?\s+(?:is|seems|feels|looks|would be)(?:\s+like)?"
        r"(?:\s+the)? (?:only |best |last |easiest )?(?:way out|escape|answer|solution|option"
-       r"|way to stop|relief|exit)\b"),
+       r"|way to stop|relief|exit|door|door left|way)\b"),
     # method, plan, intent, preparation
     _c("en.method.own_way", SUI, CRISIS, "a method for oneself",
        r"\b(?:hang|shoot|drown|poison|gas|stab|suffocate|electrocute|starve|strangle|smother)"
@@ -277,8 +276,8 @@ COMPOSED: tuple[Rule, ...] = (
        r"|world|cruel world)\b|\b(?:when|after|once) i am gone\b|\bwill not be (?:around|here)"
        r" (?:much longer|for long|to see|anymore|any more|by|next)\b"
        r"|\bnot going to be (?:here|around) (?:much longer|for long|tomorrow|next week|anymore)\b"
-       r"|\b(?:saying|said|say) (?:my )?(?:goodbyes?|farewells?)\b(?! (?:to everyone )?(?:at|in"
-       r"|before|after) )"),
+       r"|\b(?:saying|said|say) (?:my )?(?:final |last )?(?:goodbyes|farewells)\b(?! (?:to everyone )?(?:at|in"
+       r"|before|after) )", about_self=True),
     # self-harm
     _c("en.harm.own_body", HARM, CRISIS, "hurting one's own body on purpose",
        r"\b(?:cut|cutting|burn|burning|burned|burnt|scratch(?:ed|ing)?|carv(?:e|ed|ing)"
@@ -332,8 +331,8 @@ COMPOSED: tuple[Rule, ...] = (
        r"\b(?:will not|cannot|could not|not|can not|wont) (?:wake (?:him|her|them|my [a-z]+)"
        r"(?: up)?|wake up|respond(?:ing)?|come to|open (?:his|her|their) eyes|get (?:him|her"
        r"|them) to (?:wake|respond))\b|\bunresponsive\b|\b(?:passed|blacked|knocked) out"
-       r" (?:and|cold|on the|in the)\b|\bout cold\b|\b(?:collapsed|fainted|dropped|went down"
-       r"|keeled over|slumped)\b|\b(?:having|had|in) (?:a )?(?:seizure|fit|convulsions?)\b"
+       r" (?:and|cold|on the|in the)\b|\bout cold\b|\b(?:collapsed|fainted|keeled over|slumped"
+       r" over)\b|\b(?:having|had|in) (?:a )?(?:seizure|fit|convulsions?)\b"
        r"|\bseizing\b|\bconvuls(?:ing|ed)\b|\bfoam(?:ing)? at the mouth\b|\blimp\b"
        r"|\bnodding out and\b|\bwill not stay awake\b", anyone=True),
     _c("en.emergency.naloxone", EMERGENCY, CRISIS, "needing naloxone or an ambulance now",
@@ -349,6 +348,10 @@ COMPOSED: tuple[Rule, ...] = (
        r"|\bchest (?:pain|is tight|hurts|pains)(?:\s+[a-z']+){0,4}?\s+(?:breathe|breathing"
        r"|after using|after i used|heart)\b", anyone=True),
     # more wordings of intent, method, self-harm, overdose and emergency
+    _c("en.thoughts.commanding", SUI, CRISIS, "a voice or urge telling one to die",
+       r"\b(?:voices?|something|my head|my brain|thoughts?)(?:\s+[a-z']+){0,3}?\s+(?:says?|saying"
+       r"|tells? me|telling me|keeps? telling me|screaming at me|whispering)(?: to)? (?:kill"
+       r" (?:myself|yourself)|die|end it|jump|kys|hurt (?:myself|yourself)|do it)\b|\bkys\b"),
     _c("en.intent.doing_it", SUI, CRISIS, "saying one will do it",
        r"\b(?:i am|i will be|i will|i have decided i am) (?:doing|do) it (?:tonight|today|tomorrow"
        r"|now|soon|this time|after|when|before)\b|\bi am ending (?:it|things|it all|my life|this)\b"

@@ -174,7 +174,7 @@ RULES: tuple[Rule, ...] = (
     # --- English: overdose -------------------------------------------------------------------
     _rule("en.overdose.overdose", OD, CRISIS, "overdose",
           r"\boverdos(?:ed|ing)\b|\bod(?:'d|ed|ing|d)?\b(?! on)|\b(?:had|having|took|take|taken"
-          r"|taking|survived|survive|an|another) (?:an |a |my |another )?overdose\b"
+          r"|taking) (?:an |a |another )?overdose\b"
           r"|\boverdose (?:tonight|now|on purpose)\b"),
     _rule("en.overdose.too_many_pills", OD, CRISIS, "taking too many pills",
           rf"\b(?:took|take|taken|taking|swallowed|swallow|downed|popped) (?:just )?{_LOTS} "
@@ -335,7 +335,8 @@ IDIOMS: tuple[Idiom, ...] = (
            r"\bdrown(?:ing)? myself in (?:work|books|coffee)\b"),
     _idiom("idiom.suicide_compound", {SUI}, "a compound noun",
            r"\b(?:career|political|social|financial) suicide\b|\bsuicide (?:sprints?|drills?"
-           r"|runs?|squad|mission|doors?|prevention|awareness|rates?)\b"),
+           r"|runs?|squad|mission|doors?|prevention|awareness|rates?|questions?|screening|risk"
+           r"|assessment|hotline|helpline|lines?)\b"),
     _idiom("idiom.end_relationship", {SUI}, "ending a relationship",
            r"\bend it with (?:him|her|them|my (?:boyfriend|girlfriend|partner|husband|wife))\b"),
     _idiom("idiom.die_if", {SUI}, "dying of hunger, laughter or embarrassment",
@@ -345,6 +346,15 @@ IDIOMS: tuple[Idiom, ...] = (
     _idiom("idiom.kitchen", {HARM}, "a kitchen or household injury",
            r"\b(?:cut|cutting|burn|burned|burnt|burning) my (?:finger|fingers|thumb|hand|arm|leg)"
            r" (?:chopping|cooking|on|shaving|opening|while|at|in|by accident|slicing|gardening)\b"),
+    _idiom("idiom.taking_as_prescribed", {OD}, "taking medication as prescribed",
+           r"\b(?:took|take|taking|taken) (?:all )?(?:of )?my (?:meds|medication|medications|pills"
+           r"|tablets|prescriptions?|doses?|vitamins)(?: again)? (?:today|this morning|tonight|on time"
+           r"|as prescribed|like (?:i am|the doctor|my doctor)|every day|with (?:food|breakfast"
+           r"|dinner))\b"),
+    _idiom("idiom.learning_first_aid", {EMERGENCY}, "learning what to do in an emergency",
+           r"\b(?:what to do|how to (?:help|tell|respond|spot)|signs? of|training|session|course"
+           r"|class|learn(?:ed|t|ing)?|taught|teach(?:es|ing)?|leaflet)\b[a-z ']{0,40}\b(?:if|when"
+           r"|whether) (?:someone|somebody|a person|a friend|they|you)\b[a-z ']{0,50}"),
     _idiom("idiom.hair_dye", {SUI}, "dyeing hair (often misspelt)", r"\b(?:dying|die) my hair\b"),
     _idiom("idiom.accident", {HARM}, "an accidental injury",
            r"\b(?:cut|hurt|burned|burnt) myself (?:shaving|cooking|chopping|playing|lifting"

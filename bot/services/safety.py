@@ -1,7 +1,9 @@
 """SOS and crisis language: the crisis lines first, at the front of the outbox, always.
 
 The patient's screen gets the crisis lines and emergency number whatever the care team
-does; the team gets a crisis escalation in the same transaction. The escalation is the
+does; the team gets a crisis escalation in the same transaction. Text describing a medical
+emergency now (someone not breathing or not waking up) gets the same, led by what to do
+first (call the emergency number, naloxone, breathing, stay with them). The escalation is the
 record of it: no audit row says "SOS" or "crisis" (an audit row outlives erasure).
 
 The "ask my supporters" button belongs to one escalation: its data carries the
@@ -19,7 +21,7 @@ from typing import Protocol
 
 from bot.domain.model import Escalation, Level, Patient, PatientStatus, Priority
 from bot.domain.risk import Finding, Signals, TriageSignal, assess
-from bot.domain.triage import TriageLevel
+from bot.domain.triage import Assessment, Category, TriageLevel
 from bot.domain.triage import assess as triage
 from bot.plans.model import CrisisInfo, Plan
 from bot.services import texts
@@ -84,6 +86,20 @@ def crisis_text(crisis: CrisisInfo, plan: Plan, *, header: str) -> str:
             relation = f" ({person.relationship})" if person.relationship else ""
             lines.append(f"• {person.name}{relation}: {person.contact}")
     return "\n".join(lines)
+
+
+def crisis_header(result: Assessment) -> str:
+    """What crisis text's crisis lines open with (``{emergency}`` still to fill in): for a
+    medical emergency the steps to take now, else a word of worry and the emergency number."""
+    if result.emergency:
+        return texts.EMERGENCY_STEPS
+    return texts.CRISIS_TEXT_RESPONSE + "\n" + texts.SOS_HEADER
+
+
+def emergency_first(result: Assessment) -> tuple[str, ...]:
+    """The triage reasons, a medical emergency's first: the first thing a clinician reads."""
+    found = sorted(result.findings, key=lambda f: f.category is not Category.MEDICAL_EMERGENCY)
+    return tuple(f.reason for f in found) or result.reasons
 
 
 def asks_for_sos(text: str) -> bool:
@@ -273,18 +289,24 @@ class SafetyService:
     async def triage_text(
         self, uow: UnitOfWork, patient: Patient, text: str, out: Outgoing, *, source: str
     ) -> TriageLevel:
-        """Triage free text; crisis → the SOS path, concern → a warn escalation."""
+        """Triage free text; crisis → the SOS path, concern → a warn escalation. A medical
+        emergency (someone not breathing, not waking up) is always crisis, and its crisis
+        lines are led by what to do now: call the emergency number, naloxone, breathing,
+        stay with them."""
         result = triage(text)
-        if result.level is TriageLevel.NONE:
-            return result.level
-        risk = assess(Signals(triage=TriageSignal(result.level.value, result.reasons)))
-        if result.level is TriageLevel.CRISIS:
+        level = TriageLevel.CRISIS if result.emergency else result.level
+        if level is TriageLevel.NONE:
+            return level
+        reasons = emergency_first(result)
+        signals = Signals(triage=TriageSignal(level.value, reasons), emergency=result.emergency)
+        risk = assess(signals)
+        if level is TriageLevel.CRISIS:
             await self.crisis_response(
                 uow,
                 patient,
                 out,
                 findings=list(risk.findings),
-                header=texts.CRISIS_TEXT_RESPONSE + "\n" + texts.SOS_HEADER,
+                header=crisis_header(result),
                 source=source,
             )
         else:
@@ -299,4 +321,4 @@ class SafetyService:
                 key="concern",
             )
         # no audit row: the escalation raised above is the record of what was found
-        return result.level
+        return level

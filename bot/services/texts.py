@@ -150,6 +150,17 @@ SOS_TEAM_NOT_REACHED = (
 )
 SOS_KEYBOARD_HINT = "The SOS button stays here whenever you need it."
 CRISIS_TEXT_RESPONSE = "What you wrote worries me, and I want you to be safe. Please reach out now:"
+# someone not breathing or not waking up, now: what to do comes before anything else; the
+# first line (all a locked phone shows) is the call itself
+EMERGENCY_STEPS = (
+    "1. Call {emergency} now. Say where you are.\n"
+    "2. Give naloxone (Narcan) if there is any: one spray in the nose. "
+    "No change after 2–3 minutes? Give another.\n"
+    "3. Not breathing? Tilt the head back, pinch the nose, one breath every 5 seconds. "
+    "Breathing? Roll them onto their side (the recovery position).\n"
+    "4. Stay with them until help arrives. The person on the phone will guide you.\n"
+    "If it is you: call now, unlock the door, and don't stay alone."
+)
 CONCERN_TEXT_RESPONSE = (
     "Thank you for telling me. That sounds really hard. Your care team will see this during "
     "working hours. If things get worse, /sos shows who you can call right away."

@@ -91,7 +91,7 @@ def test_a_negation_in_one_clause_does_not_cancel_a_crisis_in_another(text: str)
         ("last year I overdosed", Suppression.PAST, "last year"),
         ("Hace años tomé demasiadas pastillas", Suppression.PAST, "hace anos"),
         ("My friend said she wants to die", Suppression.OTHER_PERSON, "she"),
-        ("The movie where the character overdoses", Suppression.OTHER_PERSON, "character"),
+        ("The movie where the character overdosed", Suppression.OTHER_PERSON, "character"),
         ("I nearly killed myself laughing", Suppression.IDIOM, "idiom.laughing"),
         (
             "Me muero de vergüenza, me quiero morir de vergüenza",
@@ -103,7 +103,7 @@ def test_a_negation_in_one_clause_does_not_cancel_a_crisis_in_another(text: str)
 def test_a_set_aside_match_records_its_cause(text: str, cause: Suppression, detail: str) -> None:
     result = assess(text)
     assert result.level is NONE
-    assert [(s.cause, s.detail) for s in result.suppressed] == [(cause, detail)]
+    assert {(s.cause, s.detail) for s in result.suppressed} == {(cause, detail)}
 
 
 def test_a_resolved_past_that_is_back_is_a_crisis() -> None:

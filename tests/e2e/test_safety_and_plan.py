@@ -38,6 +38,20 @@ async def test_crisis_language_in_free_text_takes_the_sos_path(clinic: Clinic) -
     assert await escalations(clinic, patient.id) == [("triage_crisis", Level.CRISIS)]
 
 
+async def test_a_medical_emergency_is_first_told_what_to_do_then_the_crisis_lines(
+    clinic: Clinic,
+) -> None:
+    patient, user = await clinic.onboard()
+    before = len(await clinic.messages(user))
+    await clinic.say(user, "my roommate used and he's not breathing")
+    first, *rest = (await clinic.messages(user))[before:]
+    assert first.text.startswith(texts.EMERGENCY_STEPS.format(emergency="911"))
+    assert "988" in first.text and "Sam (brother): 555-0100" in first.text
+    assert first.protect_content
+    assert [m.text for m in rest] == [texts.SOS_TEAM_NOT_REACHED]  # no one linked here
+    assert await escalations(clinic, patient.id) == [("triage_crisis", Level.CRISIS)]
+
+
 async def test_an_idiom_is_not_a_crisis(clinic: Clinic) -> None:
     patient, user = await clinic.onboard()
     await clinic.say(user, "this traffic is killing me")

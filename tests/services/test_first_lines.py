@@ -195,7 +195,12 @@ def plan_messages(plan: Plan) -> list[tuple[str, str]]:
     found += [
         (f"trigger {t.id}", m) for t in plan.triggers for m in render_trigger_help(plan, t.id)
     ]
-    for header in (texts.SOS_HEADER, texts.CRISIS_TEXT_RESPONSE + "\n" + texts.SOS_HEADER):
+    headers = (
+        texts.SOS_HEADER,
+        texts.CRISIS_TEXT_RESPONSE + "\n" + texts.SOS_HEADER,
+        texts.EMERGENCY_STEPS,
+    )
+    for header in headers:
         found.append(
             ("crisis lines", crisis_text(crisis, plan, header=header.format(emergency="911")))
         )
@@ -232,6 +237,7 @@ def test_the_walk_covers_every_producer() -> None:
         "texts.PLAN_SUGGESTION_DECIDED[declined]",
         "texts.Supporters.CONFIRM_ACCOUNT",
         "texts.URGE_SURFING_STEPS[0]",
+        "texts.EMERGENCY_STEPS",
         "alcohol follow-up coping:",
         "alcohol follow-up after-slip",
         "minimal follow-up after-slip",
