@@ -216,7 +216,8 @@ PAST = re.compile(
     r"|\ben el pasado\b|\bsolia\b"
     r"|\b(?:in|of) my (?:teens|twenties|thirties|forties|20s|30s|youth)\b|\buntil i was\b"
     r"|\bbehind me\b|\bmy old life\b|\bat uni\b"
-    r"|\bin the (?:60s|70s|80s|90s|2000s|sixties|seventies|eighties|nineties)\b|\byears back\b|\b(?:19[5-9]\d|20[01]\d|202[0-4])\b|\bwhen i was (?:drinking|using|still"
+    r"|\bback in (?:january|february|march|april|may|june|july|august|september|october"
+    r"|november|december|the day|school)\b|\bin the (?:60s|70s|80s|90s|2000s|sixties|seventies|eighties|nineties)\b|\byears back\b|\b(?:19[5-9]\d|20[01]\d|202[0-4])\b|\bwhen i was (?:drinking|using|still"
     r" using|in active addiction|at my worst|on the streets)\b"
     r"|\b(?:at|aged?) (?:1[3-9]|[2-6][0-9])\b(?! ?(?:pm|am|tonight|today|tomorrow|o clock))"
 )
@@ -299,7 +300,9 @@ def assess(text: str, model: triage_model.Model | None = None) -> Assessment:
             _assess_sentence(sentence.strip(" ,"), recurrence, findings, suppressed)
     found = list(findings.values())
     found.extend(_combinations(found))
-    capped = any(_is_crisis_rule(s.rule_id) for s in suppressed.values())
+    capped = any(_is_crisis_rule(s.rule_id) for s in suppressed.values()) or any(
+        idiom.pattern.search(variant) for variant in _normalised_variants(text) for idiom in IDIOMS
+    )
     found.extend(_learned(_normalised_variants(text)[0], found, model, capped=capped))
     found.sort(key=lambda finding: -finding.level.rank)
     level = found[0].level if found else TriageLevel.NONE
@@ -354,8 +357,8 @@ def _learned(
     normalised: str, found: list[Finding], model: triage_model.Model | None, *, capped: bool
 ) -> list[Finding]:
     """The model's word, where it says more than the rules did. When the rules set a crisis
-    phrase aside (an idiom, a negation, the past, someone else), the model may raise the
-    message to concern but not to crisis: the rules' reason for setting it aside stands."""
+    phrase aside (an idiom, a negation, the past, someone else), or an idiom is in the
+    message, the model may raise it to concern but not to crisis: the rules' reason stands."""
     if model is None or not _HAS_WORD.search(normalised):
         return []
     top = max((f.level.rank for f in found), default=0)

@@ -398,8 +398,8 @@ COMPOSED: tuple[Rule, ...] = (
        r"|a disappointment|pathetic|disgusting|a waste|a screw up|a screwup|a loser)\b"
        r"|\bi ruin everything\b|\bi hate (?:myself|who i am)\b", about_self=True),
     _c("en.concern.craving", Category.RELAPSE_RISK, CONCERN, "craving or an urge to use",
-       r"\bcrav(?:ing|ings|e)\b(?!\s+(?:is|are|was|were) (?:low|gone|better|manageable|down|fine"
-       r"|ok|okay|mild|zero|none))|\burges? (?:to|for) (?:drink|use|get high|gamble|bet|score"
+       r"\bcrav(?:ing|ings|e)\b(?!\s+(?:is |are |was |were |at |of )?(?:low|gone|better|manageable"
+       r"|down|fine|ok|okay|mild|zero|none|[0-4](?: out of)? 10\b|[0-4]\b))|\burges? (?:to|for) (?:drink|use|get high|gamble|bet|score"
        r"|smoke)\b|\bcan (?:almost )?taste it\b|\b(?:really|so|badly) want (?:a drink|to use"
        r"|to get high|a hit|to drink)\b"),
     _c("en.concern.relapse", Category.RELAPSE_RISK, CONCERN, "about to use, drink or gamble",

@@ -355,6 +355,8 @@ IDIOMS: tuple[Idiom, ...] = (
            r"\b(?:what to do|how to (?:help|tell|respond|spot)|signs? of|training|session|course"
            r"|class|learn(?:ed|t|ing)?|taught|teach(?:es|ing)?|leaflet)\b[a-z ']{0,40}\b(?:if|when"
            r"|whether) (?:someone|somebody|a person|a friend|they|you)\b[a-z ']{0,50}"),
+    _idiom("idiom.death_of_me", {SUI}, "'the death of me', 'could kill for'",
+           r"\b(?:be|is|was|will be) the death of me\b|\b(?:could|would) (?:kill|murder) (?:for|a)\b"),
     _idiom("idiom.hair_dye", {SUI}, "dyeing hair (often misspelt)", r"\b(?:dying|die) my hair\b"),
     _idiom("idiom.accident", {HARM}, "an accidental injury",
            r"\b(?:cut|hurt|burned|burnt) myself (?:shaving|cooking|chopping|playing|lifting"
