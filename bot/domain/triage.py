@@ -20,6 +20,7 @@ How a message is read:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from bot.domain.triage_compose import COMPOSED
 from bot.domain.triage_rules import COMBINATIONS, IDIOMS, RULES, Category, Idiom, Rule, TriageLevel
 
 __all__ = [
+    "TABLE",
     "Assessment",
     "Category",
     "Finding",
@@ -38,10 +40,13 @@ __all__ = [
     "TriageLevel",
     "assess",
     "normalise",
-    "TABLE",
 ]
 
 TABLE: tuple[Rule, ...] = RULES + COMPOSED  # phrase rules, then compositional rules
+# Each match is judged against its clause, so a 4,096-character message of one repeated
+# crisis word would cost time quadratic in its length; a few matches per rule per sentence
+# say all there is to say.
+MATCHES_PER_RULE = 4
 
 
 class Suppression(StrEnum):
@@ -178,7 +183,8 @@ NEGATION_BRIDGE = _words(
     "going to want will would could should might ever really even actually seriously definitely"
     " honestly truly planning plan plans intend intending intention thinking think about of try"
     " trying do does did am is are was were be been being have has had any wish desire urge feel"
-    " feeling like at all a the so longer more again wanting need get let thoughts thought having urges once near"
+    " feeling like at all a the so longer more again wanting need get let thoughts thought"
+    " having urges once near"
     " me te se lo la le voy vas va a al quiero quisiera pienso pensando en el tengo tiene ganas"
     " de intencion planeo planes ningun ninguna mas ya realmente estoy siento es soy he ha haria"
     " hare para"
@@ -217,7 +223,9 @@ PAST = re.compile(
     r"|\b(?:in|of) my (?:teens|twenties|thirties|forties|20s|30s|youth)\b|\buntil i was\b"
     r"|\bbehind me\b|\bmy old life\b|\bat uni\b"
     r"|\bback in (?:january|february|march|april|may|june|july|august|september|october"
-    r"|november|december|the day|school)\b|\bin the (?:60s|70s|80s|90s|2000s|sixties|seventies|eighties|nineties)\b|\byears back\b|\b(?:19[5-9]\d|20[01]\d|202[0-4])\b|\bwhen i was (?:drinking|using|still"
+    r"|november|december|the day|school)\b"
+    r"|\bin the (?:60s|70s|80s|90s|2000s|sixties|seventies|eighties|nineties)\b|\byears back\b"
+    r"|\b(?:19[5-9]\d|20[01]\d|202[0-4])\b|\bwhen i was (?:drinking|using|still"
     r" using|in active addiction|at my worst|on the streets)\b"
     r"|\b(?:at|aged?) (?:1[3-9]|[2-6][0-9])\b(?! ?(?:pm|am|tonight|today|tomorrow|o clock))"
 )
@@ -321,7 +329,7 @@ def _assess_sentence(
     idioms = [(i, m.start(), m.end()) for i in IDIOMS for m in i.pattern.finditer(sentence)]
     breaks = list(CLAUSE_BREAK.finditer(sentence))
     for rule in TABLE:
-        for match in rule.pattern.finditer(sentence):
+        for match in itertools.islice(rule.pattern.finditer(sentence), MATCHES_PER_RULE):
             key = (rule.id, match.group())
             verdict = _suppression(rule, sentence, match.span(), idioms, breaks, recurrence)
             if verdict is None:
@@ -368,12 +376,15 @@ def _learned(
     if score.crisis >= model.crisis_threshold and not capped:
         words = " / ".join(score.crisis_words) or normalised[:40]
         description = f"model score {score.crisis:.2f}"
-        return [Finding("model.crisis", Category.LEARNED_CRISIS, TriageLevel.CRISIS, words,
-                        description)]
+        return [
+            Finding("model.crisis", Category.LEARNED_CRISIS, TriageLevel.CRISIS, words, description)
+        ]
     if top < TriageLevel.CONCERN.rank and score.flag >= model.concern_threshold:
         words = " / ".join(score.flag_words) or normalised[:40]
         description = f"model score {score.flag:.2f}"
-        return [Finding("model.concern", Category.LEARNED_CONCERN, TriageLevel.CONCERN, words,
-                        description)]
+        return [
+            Finding(
+                "model.concern", Category.LEARNED_CONCERN, TriageLevel.CONCERN, words, description
+            )
+        ]
     return []
-

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["ModelScore", "Model", "load", "word_features", "char_features"]
+__all__ = ["Model", "ModelScore", "char_features", "load", "word_features"]
 
 WORD_TOKEN = re.compile(r"(?u)\b\w+\b")
 _SPACES = re.compile(r"\s\s+")
@@ -88,7 +88,9 @@ class Model:
         )
 
 
-def _strongest(words: list[str], weights: dict[str, tuple[float, float]], head: int) -> tuple[str, ...]:
+def _strongest(
+    words: list[str], weights: dict[str, tuple[float, float]], head: int
+) -> tuple[str, ...]:
     pushing = sorted((w for w in words if weights[w][head] > 0), key=lambda w: -weights[w][head])
     return tuple(pushing[:3])
 
