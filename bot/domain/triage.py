@@ -353,7 +353,8 @@ def _combinations(found: list[Finding]) -> list[Finding]:
     return combined
 
 
-_HAS_WORD = re.compile(r"[a-z]{2}")
+_HAS_WORD = re.compile(r"\b[a-z]+\b")
+MODEL_MIN_WORDS = 3  # on "yes" or "ok thanks" the model's score is noise; the rules speak
 _CRISIS_RULES = frozenset(rule.id for rule in TABLE if rule.level is TriageLevel.CRISIS)
 
 
@@ -367,7 +368,7 @@ def _learned(
     """The model's word, where it says more than the rules did. When the rules set a crisis
     phrase aside (an idiom, a negation, the past, someone else), or an idiom is in the
     message, the model may raise it to concern but not to crisis: the rules' reason stands."""
-    if model is None or not _HAS_WORD.search(normalised):
+    if model is None or len(_HAS_WORD.findall(normalised)) < MODEL_MIN_WORDS:
         return []
     top = max((f.level.rank for f in found), default=0)
     if top >= TriageLevel.CRISIS.rank:
