@@ -100,9 +100,7 @@ def test_the_model_does_not_overrule_a_negation_the_rules_found() -> None:
         ("there is a loaded gun in the house", "en.means.at_hand"),
     ],
 )
-def test_a_compositional_category_catches_wording_no_phrase_names(
-    text: str, rule_id: str
-) -> None:
+def test_a_compositional_category_catches_wording_no_phrase_names(text: str, rule_id: str) -> None:
     result = assess(text)
     assert result.level is CRISIS
     assert rule_id in result.rule_ids
