@@ -14,9 +14,7 @@ accents, punctuation other than ``, . ! ? ; :`` dropped (and sentences already s
 
 from __future__ import annotations
 
-import re
-
-from bot.domain.triage_rules import Category, Rule, TriageLevel
+from bot.domain.triage_rules import Category, Rule, TriageLevel, make_rule
 
 SUI, HARM, OD = Category.SUICIDAL_INTENT, Category.SELF_HARM, Category.OVERDOSE
 PREP, HOPE = Category.PREPARATION, Category.HOPELESSNESS
@@ -160,11 +158,7 @@ ESCAPE = _any(
 # --- Rules ----------------------------------------------------------------------------------
 
 
-def _c(
-    rule_id: str, category: Category, level: TriageLevel, description: str, pattern: str, *,
-    about_self: bool = False, anyone: bool = False,
-) -> Rule:  # fmt: skip
-    return Rule(rule_id, category, level, re.compile(pattern), description, about_self, anyone)
+_c = make_rule
 
 
 COMPOSED: tuple[Rule, ...] = (
