@@ -46,7 +46,7 @@ DRUG = _any(
     r"xanax", r"bars", r"valium", r"klonopin", r"ativan", r"oxys?", r"oxycodone", r"oxycontin",
     r"percs?", r"percocet", r"vicodin", r"hydros?", r"morphine", r"fent", r"fentanyl", r"heroin",
     r"dope", r"methadone", r"subs?", r"suboxone", r"tramadol", r"gabapentin", r"seroquel",
-    r"lithium", r"ambien", r"sleeping pills", r"pain ?killers", r"antidepressants", r"insulin",
+    r"lithium", r"ambien", r"sleeping pills", r"sleeping tablets", r"pain ?killers", r"antidepressants", r"insulin",
     r"tylenol", r"paracetamol", r"ibuprofen", r"aspirin", r"lyrica", r"zoloft", r"prozac",
     r"trazodone", r"lorazepam", r"diazepam", r"clonazepam", r"alprazolam", r"codeine",
     r"lean", r"blues", r"m30s?", r"norcos?", r"dilaudid", r"adderall",
@@ -224,7 +224,9 @@ COMPOSED: tuple[Rule, ...] = (
        r" (?:a|the|out the|out a)? ?(?:date|day|time|spot|place|way|method|how i would do it"
        r"|when)\b(?!\s+(?:for|to) (?:my|the|a|our) )|\b(?:go|going) through with it\b"
        r"|\bi (?:am going to|will) do it (?:tonight|tomorrow|soon|this time|when)\b"
-       r"|\bmade up my mind\b|\bat peace with (?:my|the|this) decision\b", about_self=True),
+       r"|\bmade up my mind\b|\bat peace with (?:my|the|this) decision\b"
+       r"|\b(?:picked|chose|chosen) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+       r"|tonight|tomorrow)\b(?= because| when| while| since|$)", about_self=True),
     _c("en.prep.research", PREP, CRISIS, "researching how",
        r"\b(?:googl|research|look|search|read)(?:ed|ing)? (?:up )?(?:how|ways|the (?:best|easiest"
        r"|quickest|most painless) way|what (?:dose|amount)|how (?:many|much))(?:\s+[a-z']+){0,6}?"
@@ -342,6 +344,13 @@ COMPOSED: tuple[Rule, ...] = (
        r"|\bchest (?:pain|is tight|hurts|pains)(?:\s+[a-z']+){0,4}?\s+(?:breathe|breathing"
        r"|after using|after i used|heart)\b", anyone=True),
     # more wordings of intent, method, self-harm, overdose and emergency
+    _c("en.means.there_now", MEANS, CRISIS, "at a height or on the tracks, said plainly",
+       r"^(?:i am |im |here |now |right now )?(?:on|at|up on|out on|standing on) (?:the |a |this )"
+       r"(?:bridge|roof|rooftop|ledge|edge|tracks|train tracks|cliff|overpass|top floor)$",
+       about_self=True),
+    _c("en.prep.saved_drugs", PREP, CRISIS, "medication saved up for it",
+       rf"\b{DRUG} (?:that )?i (?:have )?(?:saved|stashed|collected|hoarded|been saving|been"
+       r" stashing|kept back|put aside|squirrelled away)\b", about_self=True),
     _c("en.thoughts.commanding", SUI, CRISIS, "a voice or urge telling one to die",
        r"\b(?:voices?|something|my head|my brain|thoughts?)(?:\s+[a-z']+){0,3}?\s+(?:says?|saying"
        r"|tells? me|telling me|keeps? telling me|screaming at me|whispering)(?: to)? (?:kill"
@@ -404,9 +413,12 @@ COMPOSED: tuple[Rule, ...] = (
        r" app|place a bet|sports ?book)\b|\bopening (?:it|the bottle)\b|\bbottle in the"
        r" (?:car|house|freezer|cupboard)\b|\bdo not try to stop me\b"),
     _c("en.concern.lapse", Category.RELAPSE_RISK, CONCERN, "a slip or lapse",
-       r"\b(?:used|drank|relapsed|slipped|gambled|smoked|got high|got drunk|picked up)"
+       r"\b(?:put|lost|bet|blew|spent) (?:[0-9]+|a|my|the|all my) ?(?:quid|pounds|dollars|bucks|grand"
+       r"|k|paycheck|wages|rent)? on (?:the )?(?:horses|slots|pokies|dogs|game|games|casino"
+       r"|roulette|cards|scratchies|lottery)\b"
+       r"|\b(?:used|drank|relapsed|slipped|gambled|smoked|got high|got drunk|picked up)"
        r" (?:on|this|last|yesterday|today|again|over|at|after|a bit|a little)\b"
-       r"|\btook (?:a couple|some|a few|one|two) (?:of )?(?:my )?(?:[a-z]+ )?(?:valium|pills|xanax"
+       r"|\b(?:took|had|did|used) (?:a couple|some|a few|one|two) (?:of )?(?:my )?(?:[a-z]+ )?(?:valium|pills|xanax"
        r"|bars|oxys?|percs?|benzos)\b"),
     _c("en.concern.distress", HOPE, CONCERN, "intense distress or isolation",
        r"\b(?:have not|not|havent) slept (?:in|for) (?:[0-9]+|two|three|four|five|days)\b"
