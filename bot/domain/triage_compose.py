@@ -268,7 +268,7 @@ COMPOSED: tuple[Rule, ...] = (
        r" (?:read|see|get|find) this\b|\b(?:tell|let) (?:my |them )?(?:kids|children|family|mom"
        r"|mum|dad|wife|husband|son|daughter|everyone|them|her|him) (?:i am sorry|i love|that i"
        r" (?:love|am sorry))\b|\b(?:take care of|look after|watch over) (?:my|the) (?:kids"
-       r"|children|dog|cat|mom|mum|family) for me\b|\bgoodbye (?:forever|for good|everyone"
+       r"|children|dog|cat|mom|mum|family) for me\b|\bgoodbye (?:texts|messages|letters|notes|forever|for good|everyone"
        r"|world|cruel world)\b|\b(?:when|after|once) i am gone\b|\bwill not be (?:around|here)"
        r" (?:much longer|for long|to see|anymore|any more|by|next)\b"
        r"|\bnot going to be (?:here|around) (?:much longer|for long|tomorrow|next week|anymore)\b"
@@ -401,7 +401,8 @@ COMPOSED: tuple[Rule, ...] = (
        r"|a disappointment|pathetic|disgusting|a waste|a screw up|a screwup|a loser)\b"
        r"|\bi ruin everything\b|\bi hate (?:myself|who i am)\b", about_self=True),
     _c("en.concern.craving", Category.RELAPSE_RISK, CONCERN, "craving or an urge to use",
-       r"\bcrav(?:ing|ings|e)\b(?!\s+(?:is |are |was |were |at |of )?(?:low|gone|better|manageable"
+       r"\bcrav(?:ing|ings|e)\b(?!.*\b(?:passed|went away|helped|faded|gone now)\b)"
+       r"(?!\s+(?:is |are |was |were |at |of )?(?:low|gone|better|manageable"
        r"|down|fine|ok|okay|mild|zero|none|[0-4](?: out of)? 10\b|[0-4]\b))|\burges? (?:to|for) (?:drink|use|get high|gamble|bet|score"
        r"|smoke)\b|\bcan (?:almost )?taste it\b|\b(?:really|so|badly) want (?:a drink|to use"
        r"|to get high|a hit|to drink)\b"),
@@ -409,6 +410,9 @@ COMPOSED: tuple[Rule, ...] = (
        r"\b(?:texting|calling|hitting up|hit up|messaging|text|call) (?:my |the )?(?:old )?"
        r"(?:dealer|plug|connect|guy)\b|\b(?:go|going to|about to|gonna) (?:buy|get|cop|score|grab|pick"
        r" up) (?:a bag|some|a bottle|a gram|dope|a point|a case|a fifth|booze|pills)\b"
+       r"|\b(?:put|place|placing|putting) a bet\b"
+       r"|(?<!instead of )\b(?:walking|driving|going|heading) (?:to|into) the (?:off licence|offie|liquor store"
+       r"|bottle shop|bar|pub|casino|bookies)\b"
        r"|\bput (?:my |the )?(?:whole )?(?:paycheck|rent|savings|wages) on\b|\b(?:casino|betting"
        r" app|place a bet|sports ?book)\b|\bopening (?:it|the bottle)\b|\bbottle in the"
        r" (?:car|house|freezer|cupboard)\b|\bdo not try to stop me\b"),
@@ -418,13 +422,13 @@ COMPOSED: tuple[Rule, ...] = (
        r"|roulette|cards|scratchies|lottery)\b"
        r"|\b(?:used|drank|relapsed|slipped|gambled|smoked|got high|got drunk|picked up)"
        r" (?:on|this|last|yesterday|today|again|over|at|after|a bit|a little)\b"
-       r"|\b(?:took|had|did|used) (?:a couple|some|a few|one|two) (?:of )?(?:my )?(?:[a-z]+ )?(?:valium|pills|xanax"
+       r"|\b(?:took|had|did|used) (?:a couple|some|a few|one|two) (?:of )?(?:my )?(?:[a-z]+ )?(?:lines|valium|pills|xanax"
        r"|bars|oxys?|percs?|benzos)\b"),
     _c("en.concern.distress", HOPE, CONCERN, "intense distress or isolation",
        r"\b(?:have not|not|havent) slept (?:in|for) (?:[0-9]+|two|three|four|five|days)\b"
        r"|\bpanic attacks?\b|\b(?:all|completely|totally|so) alone\b|\bno one (?:called|to talk"
        r" to)\b|\bnobody to talk to\b|\bcannot stop (?:crying|shaking)\b|\bfull of rage\b"
-       r"|\b(?:losing|lost) my mind\b|\bfalling apart\b|\bbreaking down\b|\bsmashed\b"
+       r"|\b(?:losing|lost) my mind\b|\bfalling apart\b|\bbreaking down\b|\bsmashed (?:a|the|my|up) ?(?:plate|plates|glass|phone|window|wall|tv|mirror|place|room)?\b"
        r"|\bspiral(?:ing|led)?\b"),
     _c("en.concern.unsaid_plan", PREP, CONCERN, "a plan or decision, unsaid",
        r"\bi know what i (?:am going to|have to|need to|will|must) do\b|\bi (?:figured|worked)"

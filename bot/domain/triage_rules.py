@@ -256,7 +256,7 @@ RULES: tuple[Rule, ...] = (
           rf"\b(?:need|want|could use) (?:a|my) (?:drink|fix|hit|beer){_SOON}"),
     make_rule("en.relapse.dealer", RELAPSE, CONCERN, "contacting a dealer, heading to a bar",
           r"\b(?:called|texted|messaged|call|text|meet|meeting|met) (?:my|the|my old) dealer\b"
-          r"|\b(?:at|going to|heading to|on my way to|outside) the (?:liquor store|bottle shop"
+          r"|(?<!instead of )\b(?:at|going to|heading to|on my way to|outside) the (?:liquor store|bottle shop"
           r"|off licence|bar|pub)\b"),
     make_rule("en.relapse.lapse", RELAPSE, CONCERN, "a lapse",
           r"\b(?:relapsed|slipped up|fell off the wagon|used again|drank again|using again"
