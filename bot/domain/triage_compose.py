@@ -61,7 +61,7 @@ DEATH = _any(
     r"be gone (?:forever|for good)", r"not exist", r"stop being alive", r"cease to exist",
     r"join (?:my )?(?:mom|mum|dad|brother|sister|son|daughter|friend|wife|husband) in heaven",
     r"be with (?:my )?(?:mom|mum|dad|brother|sister|son|daughter|wife|husband) again",
-    r"unalive(?: myself)?", r"go through with it", r"(?:hit|take|takes|took|kill) me(?! off)",
+    r"unalive(?: myself)?", r"go through with it", r"(?:finish|finishing|stop|close) my (?:own )?life", r"(?:hit|take|takes|took|kill) me(?! off)",
     r"in the (?:ground|grave)", r"the grave", r"over (?:for good|forever|permanently)",
     r"live or die", r"living or dying", r"end this life", r"be over with",
 )  # fmt: skip
@@ -116,7 +116,7 @@ HOLDING = _any(
     r"holding", r"staring at", r"looking at", r"loaded", r"loading", r"cleaning", r"got out",
     r"took out", r"taken out", r"have out", r"sharpening", r"tied", r"tying", r"tie", r"hung",
     r"hanging", r"put up", r"set up", r"test(?:ed|ing)", r"bought", r"buying", r"ordered",
-    r"ordering", r"got (?:myself )?(?:a|some)", r"picked up", r"saving", r"saved", r"saved up",
+    r"ordering", r"borrowed", r"borrowing", r"took (?:my |his |her )?(?:dad'?s |brother'?s )?", r"got (?:myself )?(?:a|some)", r"picked up", r"saving", r"saved", r"saved up",
     r"stockpil(?:ed|ing)", r"hoard(?:ed|ing)", r"collect(?:ed|ing)", r"stash(?:ed|ing)",
     r"filled", r"counted", r"counting", r"keep(?:ing)? (?:a|the|my)", r"there is a",
     r"have a", r"found (?:my |his |her )?(?:dad'?s |father'?s )?",
@@ -284,7 +284,8 @@ COMPOSED: tuple[Rule, ...] = (
        r" harm|sh|burn myself|hurt myself|bleed)\b|\bmade myself bleed\b|\bsh again\b"
        r"|\b(?:relapsed|slipped|back) (?:on|into|to) (?:cutting|self harm|sh|burning)\b"
        r"|\b(?:razor|blade|lighter|knife) (?:to|on|against) my (?:skin|arm|wrist|leg|thigh)\b"
-       r"|\buntil (?:it|i) bled\b|\bpunch(?:ed|ing)? (?:the |a )?walls? (?:until|till) my\b",
+       r"|\b(?:until|till|til) (?:it|i) bled\b|\bpunch(?:ed|ing)? (?:the |a )?walls? (?:until|till|til) my\b"
+       r"|\bwant(?:ed)? (?:it|myself|me) to (?:hurt|bleed)\b",
        about_self=True),
     # overdose
     _c("en.od.took_too_much", OD, CRISIS, "having taken a dangerous amount",
@@ -346,8 +347,15 @@ COMPOSED: tuple[Rule, ...] = (
     # more wordings of intent, method, self-harm, overdose and emergency
     _c("en.means.there_now", MEANS, CRISIS, "at a height or on the tracks, said plainly",
        r"^(?:i am |im |here |now |right now )?(?:on|at|up on|out on|standing on) (?:the |a |this )"
-       r"(?:bridge|roof|rooftop|ledge|edge|tracks|train tracks|cliff|overpass|top floor)$",
+       r"(?:bridge|roof|rooftop|ledge|edge|tracks|train tracks|cliff|overpass|top floor)"
+       r"(?: now| right now| again| tonight)?$",
        about_self=True),
+    _c("en.trap.or_the_grave", TRAP, CRISIS, "death as the way out",
+       r"\b(?:or|so|just|only|then) the grave\b|\b(?:or|so|then) (?:i (?:die|end it)|death)$",
+       about_self=True),
+    _c("en.intent.finish_life", SUI, CRISIS, "ending one's life, in other words",
+       r"\b(?:today|tonight|now|tomorrow) i (?:finish|end|stop|close) (?:my life|it|everything)\b"
+       r"|\bi (?:finish|end|stop) my (?:own )?life\b", about_self=True),
     _c("en.prep.saved_drugs", PREP, CRISIS, "medication saved up for it",
        rf"\b{DRUG} (?:that )?i (?:have )?(?:saved|stashed|collected|hoarded|been saving|been"
        r" stashing|kept back|put aside|squirrelled away)\b", about_self=True),
@@ -379,6 +387,8 @@ COMPOSED: tuple[Rule, ...] = (
        rf"| the)? {DRUG}\b|\b(?:stash|sav|stockpil|hoard|collect|keep|squirrel|hid)(?:ing|ed|e)?"
        rf" (?:away |up )?(?:all )?(?:of )?(?:my |the )?{DRUG}\b(?! (?:in a lockbox|locked))"
        r"|\b(?:took|taken|did|used|had|shot|snorted) (?:way|far) too much\b"
+       r"|\b(?:used|using|took|did|shot|do|use|take) (?:my |the )?(?:old|usual|normal|same) (?:dose|amount"
+       r"|shot|hit)\b|\b(?:my )?tolerance (?:is |was )?(?:gone|down|low|zero|nothing)\b"
        r"|\bwhatever happens happens\b"),
     _c("en.emergency.signs", EMERGENCY, CRISIS, "signs of an overdose or collapse",
        r"\b(?:went|gone|going|turned|turning) (?:all )?(?:blue|grey|gray|purple|white|pale)"
@@ -387,7 +397,8 @@ COMPOSED: tuple[Rule, ...] = (
        r"|\b(?:arm|face|lips|chest) (?:is |are |went |going )?(?:numb|tingling|tight)\b"
        r"|\bheart (?:is )?(?:racing|pounding|beating) (?:like crazy|so fast|out of my chest"
        r"|really fast)\b|\b(?:can barely|cannot) (?:stay awake|keep my eyes open|move)\b"
-       r"|\bthrowing up and (?:not|cannot|will not)\b", anyone=True),
+       r"|\bthrowing up and (?:not|cannot|will not)\b|\bshaking all over\b|\beyes (?:are )?"
+       r"(?:rolling|rolled back)\b", anyone=True),
     # concern: distress, craving, relapse, lapse, hopelessness, worthlessness
     _c("en.concern.hopeless", HOPE, CONCERN, "hopelessness",
        r"\bnothing to look forward to\b|\btoo late (?:to|for me)\b|\bwasted my (?:whole )?life\b"
@@ -413,8 +424,8 @@ COMPOSED: tuple[Rule, ...] = (
        r"|\b(?:put|place|placing|putting) a bet\b"
        r"|(?<!instead of )\b(?:walking|driving|going|heading) (?:to|into) the (?:off licence|offie|liquor store"
        r"|bottle shop|bar|pub|casino|bookies)\b"
-       r"|\bput (?:my |the )?(?:whole )?(?:paycheck|rent|savings|wages) on\b|\b(?:casino|betting"
-       r" app|place a bet|sports ?book)\b|\bopening (?:it|the bottle)\b|\bbottle in the"
+       r"|\bput (?:my |the )?(?:whole )?(?:paycheck|rent|savings|wages) on\b|\b(?:betting"
+       r" app|sports ?book)\b|\bopening (?:it|the bottle)\b|\bbottle in the"
        r" (?:car|house|freezer|cupboard)\b|\bdo not try to stop me\b"),
     _c("en.concern.lapse", Category.RELAPSE_RISK, CONCERN, "a slip or lapse",
        r"\b(?:put|lost|bet|blew|spent) (?:[0-9]+|a|my|the|all my) ?(?:quid|pounds|dollars|bucks|grand"
