@@ -76,10 +76,19 @@ async def active_patient(
 
 
 async def enrolled_patient(
-    world: World, chat_id: int, name: str = "Avery Quill", tz: str = "Europe/London"
+    world: World,
+    chat_id: int,
+    name: str = "Avery Quill",
+    tz: str = "Europe/London",
+    plan: str | None = None,
 ) -> Patient:
-    """Added, invited, and enrolled through the services: /start with the code, then agreed."""
+    """Added, invited, and enrolled through the services: /start with the code, then agreed
+    (with ``plan`` published first, when given)."""
     patient = await world.services.patients.add(world.clinician, name, tz)
+    if plan is not None:
+        await world.services.plans.publish(
+            world.clinician, patient.reference, plan, note="first plan", source="plan.yaml"
+        )
     invite = await world.services.patients.invite(world.clinician, patient.reference)
     await world.services.enrolment.start(chat_id, invite.code, world.update_id())
     await world.services.enrolment.consent(chat_id, True, "cb-consent", world.update_id())

@@ -14,7 +14,7 @@ from bot.demo import PLAN
 from bot.domain.model import Checkin, Patient
 from bot.services import buttons, texts
 from tests.delivery.fakes import FakeBotApi
-from tests.services.conftest import World
+from tests.services.conftest import World, enrolled_patient
 
 AVERY_CHAT = 670001
 
@@ -36,15 +36,7 @@ def at(world: World, text: str) -> None:
 
 async def active_patient(world: World, plan: str | None = None) -> Patient:
     """Enrolled and consented through the services, in New York."""
-    patient = await world.services.patients.add(world.clinician, "Avery Quill", "America/New_York")
-    if plan is not None:
-        await world.services.plans.publish(
-            world.clinician, patient.reference, plan, note="first plan", source="plan.yaml"
-        )
-    invite = await world.services.patients.invite(world.clinician, patient.reference)
-    await world.services.enrolment.start(AVERY_CHAT, invite.code, world.update_id())
-    await world.services.enrolment.consent(AVERY_CHAT, True, "cb-consent", world.update_id())
-    return await world.patient(patient.reference)
+    return await enrolled_patient(world, AVERY_CHAT, tz="America/New_York", plan=plan)
 
 
 async def deliver(world: World) -> FakeBotApi:

@@ -17,7 +17,7 @@ from bot.demo import PLAN
 from bot.domain.model import Escalation, Level, Patient
 from bot.services import texts
 from tests.delivery.fakes import FakeBotApi
-from tests.services.conftest import World
+from tests.services.conftest import World, enrolled_patient
 from tests.services.scenes import link_staff
 
 AVERY_CHAT = 680001
@@ -31,14 +31,7 @@ def steps(emergency: str) -> str:
 
 async def patient_with(world: World, plan: str = PLAN) -> Patient:
     """Enrolled and consented through the services, with ``plan`` published first."""
-    patient = await world.services.patients.add(world.clinician, "Avery Quill", "Europe/London")
-    await world.services.plans.publish(
-        world.clinician, patient.reference, plan, note="first plan", source="plan.yaml"
-    )
-    invite = await world.services.patients.invite(world.clinician, patient.reference)
-    await world.services.enrolment.start(AVERY_CHAT, invite.code, world.update_id())
-    await world.services.enrolment.consent(AVERY_CHAT, True, "cb-consent", world.update_id())
-    return await world.patient(patient.reference)
+    return await enrolled_patient(world, AVERY_CHAT, plan=plan)
 
 
 async def seen(world: World, api: FakeBotApi | None = None) -> list[str]:
