@@ -334,7 +334,7 @@ COMPOSED: tuple[Rule, ...] = (
        r"|\bnodding out and\b|\bwill not stay awake\b", anyone=True),
     _c("en.emergency.naloxone", EMERGENCY, CRISIS, "needing naloxone or an ambulance now",
        r"\b(?:need|needs|where is|where do i get|get|grab|find|have no|out of|do not have)"
-       r" (?:the |some |a |any )?(?:narcan|naloxone)\b(?! (?:training|kit for|class))"
+       r" (?:the |some |a |any )?(?:narcan|naloxone)\b(?! (?:training|kits?|class|from|without|at|for my|on))"
        r"|\b(?:gave|giving|sprayed|spraying|gave him|gave her|used) (?:him |her |them )?(?:the |a"
        r" |some |two |another )?(?:narcan|naloxone|dose of narcan)\b(?!\s+(?:last|once|training))"
        r"|\b(?:call|called|calling) (?:911|999|112|000|an ambulance|the ambulance|paramedics"
@@ -397,7 +397,8 @@ COMPOSED: tuple[Rule, ...] = (
        r"|\b(?:arm|face|lips|chest) (?:is |are |went |going )?(?:numb|tingling|tight)\b"
        r"|\bheart (?:is )?(?:racing|pounding|beating) (?:like crazy|so fast|out of my chest"
        r"|really fast)\b|\b(?:can barely|cannot) (?:stay awake|keep my eyes open|move)\b"
-       r"|\bthrowing up and (?:not|cannot|will not)\b|\bshaking all over\b|\beyes (?:are )?"
+       r"|\bthrowing up and (?:not|cannot|will not)\b|\bshaking all over\b|\b(?:passing|blacking) out\b|\bvision (?:is )?(?:going|went|gone)"
+       r" (?:black|dark)\b|\beyes (?:are )?"
        r"(?:rolling|rolled back)\b", anyone=True),
     # concern: distress, craving, relapse, lapse, hopelessness, worthlessness
     _c("en.concern.hopeless", HOPE, CONCERN, "hopelessness",
@@ -410,7 +411,8 @@ COMPOSED: tuple[Rule, ...] = (
        r"\b(?:everyone|everybody|they all) (?:hates|hate) me\b|\bnobody (?:cares|would care)"
        r" (?:if|whether|about)\b|\bi am (?:so |such |just |a )*(?:useless|worthless|a failure"
        r"|a disappointment|pathetic|disgusting|a waste|a screw up|a screwup|a loser)\b"
-       r"|\bi ruin everything\b|\bi hate (?:myself|who i am)\b", about_self=True),
+       r"|\bi ruin everything\b|\bi hate (?:myself|who i am)\b|\bi am (?:always )?the problem\b",
+       about_self=True),
     _c("en.concern.craving", Category.RELAPSE_RISK, CONCERN, "craving or an urge to use",
        r"\bcrav(?:ing|ings|e)\b(?!.*\b(?:passed|went away|helped|faded|gone now)\b)"
        r"(?!\s+(?:is |are |was |were |at |of )?(?:low|gone|better|manageable"
@@ -433,7 +435,7 @@ COMPOSED: tuple[Rule, ...] = (
        r"|roulette|cards|scratchies|lottery)\b"
        r"|\b(?:used|drank|relapsed|slipped|gambled|smoked|got high|got drunk|picked up)"
        r" (?:on|this|last|yesterday|today|again|over|at|after|a bit|a little)\b"
-       r"|\b(?:took|had|did|used) (?:a couple|some|a few|one|two) (?:of )?(?:my )?(?:[a-z]+ )?(?:lines|valium|pills|xanax"
+       r"|\b(?:took|had|did|used) (?:a couple|some|a few|one|two|a) (?:of )?(?:my )?(?:[a-z]+ )?(?:lines|valium|pills|xanax"
        r"|bars|oxys?|percs?|benzos)\b"),
     _c("en.concern.distress", HOPE, CONCERN, "intense distress or isolation",
        r"\b(?:have not|not|havent) slept (?:in|for) (?:[0-9]+|two|three|four|five|days)\b"
