@@ -128,7 +128,8 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(you|we|they)'re\b", r"\1 are"),
         (r"\b(what|that|it|there|he|she)'?s\b", r"\1 is"),
         (r"\bwann?a\b", "want to"),
-        (r"\bgonn?a\b", "going to"),
+        (r"\bgonn?a\b|\bfinn?a\b", "going to"),
+        (r"\bn\b", "and"),
         (r"\bgotta\b", "got to"),
         (r"\btryna\b", "trying to"),
         (r"\bimm?a\b", "i am going to"),
@@ -232,6 +233,7 @@ PAST = re.compile(
 # Words that bring a resolved past back into the present ("...and I still do").
 RECURRENCE = re.compile(
     r"\bstill (?:do|think|want|feel|have|get|cut|use)\b|\bagain\b|\blately\b"
+    r"|\b(?:are|is|came|coming|have come|has come) back\b"
     r"|\btodavia\b|\bsigo (?:pensando|queriendo)\b|\botra vez\b|\bde nuevo\b|\bultimamente\b"
 )
 

@@ -116,7 +116,7 @@ HOLDING = _any(
     r"holding", r"staring at", r"looking at", r"loaded", r"loading", r"cleaning", r"got out",
     r"took out", r"taken out", r"have out", r"sharpening", r"tied", r"tying", r"tie", r"hung",
     r"hanging", r"put up", r"set up", r"test(?:ed|ing)", r"bought", r"buying", r"ordered",
-    r"ordering", r"borrowed", r"borrowing", r"took (?:my |his |her )?(?:dad'?s |brother'?s )?", r"got (?:myself )?(?:a|some)", r"picked up", r"saving", r"saved", r"saved up",
+    r"ordering", r"borrowed", r"borrowing", r"borrow", r"took (?:my |his |her )?(?:dad'?s |brother'?s )?", r"got (?:myself )?(?:a|some)", r"picked up", r"saving", r"saved", r"saved up",
     r"stockpil(?:ed|ing)", r"hoard(?:ed|ing)", r"collect(?:ed|ing)", r"stash(?:ed|ing)",
     r"filled", r"counted", r"counting", r"keep(?:ing)? (?:a|the|my)", r"there is a",
     r"have a", r"found (?:my |his |her )?(?:dad'?s |father'?s )?",
@@ -151,7 +151,7 @@ RELIEF = _any(
 ESCAPE = _any(
     r"(?:only|one|last|real) (?:way out|escape|option|exit|answer|solution|way to stop"
     r"|way to make it stop|thing left|choice|door)", r"no way out (?:but|except|other than|besides)",
-    r"no other way", r"no (?:escape|exit|way out) (?:(?:from|of) [a-z ]+ )?(?:but|except|other than)",
+    r"nothing left (?:but|except|other than)(?: to)?", r"no other way", r"no (?:escape|exit|way out) (?:(?:from|of) [a-z ]+ )?(?:but|except|other than)",
     r"way out", r"only way(?:\s+[a-z']+){0,8}?\s+(?:is|will be)(?: if| when| by)?",
 )  # fmt: skip
 
@@ -192,6 +192,11 @@ COMPOSED: tuple[Rule, ...] = (
        r"|it any more|the pain|fighting for)\b|\bnot worth living\b"
        r"|\b(?:done|finished|through) with (?:life|living|being alive|this life|everything"
        r" for good)\b|\bcannot (?:keep|go on) (?:living|being alive|existing)\b"),
+    _c("en.wish.sorry_to_wake", WISH, CRISIS, "sorry to have woken up",
+       r"\bwoke up(?: again)?\s*,?\s*(?:and )?(?:i am |i was |i feel |felt |feeling )?(?:so )?"
+       r"(?:disappointed|gutted|annoyed|upset|angry|sad|pissed off)\b"
+       r"|\b(?:disappointed|gutted|annoyed|upset|angry|sad) (?:that )?i (?:woke up|am still (?:here"
+       r"|alive|breathing)|survived|made it through (?:the|another) night)\b", about_self=True),
     _c("en.wish.sleep_forever", WISH, CRISIS, "sleeping and not waking",
        r"\b(?:fall|go|drift) (?:off )?(?:to )?sleep and (?:not|never) (?:wake|waking|come back)\b"
        r"|\b(?:not|never) (?:to )?wake up (?:again|tomorrow|in the morning)\b"
@@ -327,7 +332,7 @@ COMPOSED: tuple[Rule, ...] = (
     _c("en.emergency.unresponsive", EMERGENCY, CRISIS, "unresponsive or collapsed",
        r"\b(?:will not|cannot|could not|not|can not|wont) (?:wake (?:him|her|them|my [a-z]+)"
        r"(?: up)?|wake up|respond(?:ing)?|come to|open (?:his|her|their) eyes|get (?:him|her"
-       r"|them) to (?:wake|respond))\b|\bunresponsive\b|\b(?:passed|blacked|knocked) out"
+       r"|them) to (?:wake|respond))\b|\b(?:unresponsive|unconscious)\b|\b(?:passed|blacked|knocked) out"
        r" (?:and|cold|on the|in the)\b|\bout cold\b|\b(?:collapsed|fainted|keeled over|slumped"
        r" over)\b|\b(?:having|had|in) (?:a )?(?:seizure|fit|convulsions?)\b"
        r"|\bseizing\b|\bconvuls(?:ing|ed)\b|\bfoam(?:ing)? at the mouth\b|\blimp\b"
@@ -441,7 +446,7 @@ COMPOSED: tuple[Rule, ...] = (
        r"\b(?:have not|not|havent) slept (?:in|for) (?:[0-9]+|two|three|four|five|days)\b"
        r"|\bpanic attacks?\b|\b(?:all|completely|totally|so) alone\b|\bno one (?:called|to talk"
        r" to)\b|\bnobody to talk to\b|\bcannot stop (?:crying|shaking)\b|\bfull of rage\b"
-       r"|\b(?:losing|lost) my mind\b|\bfalling apart\b|\bbreaking down\b|\bsmashed (?:a|the|my|up) ?(?:plate|plates|glass|phone|window|wall|tv|mirror|place|room)?\b"
+       r"|\b(?:losing|lost) my mind\b|\bfalling apart\b|\bbreaking down\b|\bsmashed (?:a|the|my|up) ?(?:plate|plates|glass|phone|window|wall|tv|mirror|place|room)\b"
        r"|\bspiral(?:ing|led)?\b"),
     _c("en.concern.unsaid_plan", PREP, CONCERN, "a plan or decision, unsaid",
        r"\bi know what i (?:am going to|have to|need to|will|must) do\b|\bi (?:figured|worked)"
