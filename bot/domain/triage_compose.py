@@ -416,7 +416,8 @@ COMPOSED: tuple[Rule, ...] = (
        r"\b(?:everyone|everybody|they all) (?:hates|hate) me\b|\bnobody (?:cares|would care)"
        r" (?:if|whether|about)\b|\bi am (?:so |such |just |a )*(?:useless|worthless|a failure"
        r"|a disappointment|pathetic|disgusting|a waste|a screw up|a screwup|a loser)\b"
-       r"|\bi ruin everything\b|\bi hate (?:myself|who i am)\b|\bi am (?:always )?the problem\b",
+       r"|\bi ruin everything\b|\bi hate (?:myself|who i am)\b|\bi am (?:always )?the problem\b"
+       r"|\bi am a lost cause\b",
        about_self=True),
     _c("en.concern.craving", Category.RELAPSE_RISK, CONCERN, "craving or an urge to use",
        r"\bcrav(?:ing|ings|e)\b(?!.*\b(?:passed|went away|helped|faded|gone now)\b)"

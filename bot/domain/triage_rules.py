@@ -335,7 +335,8 @@ IDIOMS: tuple[Idiom, ...] = (
            r"\bdrown(?:ing)? myself in (?:work|books|coffee)\b"),
     _idiom("idiom.suicide_compound", {SUI}, "a compound noun",
            r"\b(?:career|political|social|financial) suicide\b|\bsuicide (?:sprints?|drills?"
-           r"|runs?|squad|mission|doors?|prevention|awareness|rates?|questions?|screening|risk"
+           r"|runs?|squad|mission|doors?|prevention|awareness|rates?|questions?|screening|risk|stats"
+           r"|statistics|figures|numbers|research"
            r"|assessment|hotline|helpline|lines?)\b"),
     _idiom("idiom.end_relationship", {SUI}, "ending a relationship",
            r"\bend it with (?:him|her|them|my (?:boyfriend|girlfriend|partner|husband|wife))\b"),
@@ -357,6 +358,9 @@ IDIOMS: tuple[Idiom, ...] = (
            r"|whether) (?:someone|somebody|a person|a friend|they|you)\b[a-z ']{0,50}"),
     _idiom("idiom.death_of_me", {SUI}, "'the death of me', 'could kill for'",
            r"\b(?:be|is|was|will be) the death of me\b|\b(?:could|would) (?:kill|murder) (?:for|a)\b"),
+    _idiom("idiom.died_of_overdose", {OD}, "someone who died of an overdose",
+           r"\b(?:died|dying|death|deaths|lost (?:him|her|them)) (?:of|from|to) (?:an |a )?(?:od|overdose"
+           r"|overdoses)\b"),
     _idiom("idiom.hair_dye", {SUI}, "dyeing hair (often misspelt)", r"\b(?:dying|die) my hair\b"),
     _idiom("idiom.accident", {HARM}, "an accidental injury",
            r"\b(?:cut|hurt|burned|burnt) myself (?:shaving|cooking|chopping|playing|lifting"
