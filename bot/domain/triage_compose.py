@@ -356,11 +356,15 @@ COMPOSED: tuple[Rule, ...] = (
        r"(?: now| right now| again| tonight)?$",
        about_self=True),
     _c("en.trap.or_the_grave", TRAP, CRISIS, "death as the way out",
-       r"\b(?:or|so|just|only|then) the grave\b|\b(?:or|so|then) (?:i (?:die|end it)|death)$",
+       r"\b(?:or|so|just|only|then) the grave\b|\b(?:or|so|then) (?:i (?:die|end it)|death)$"
+       r"|\beither i [a-z ]{1,30} or i (?:die|am dead|end it|kill myself)\b",
        about_self=True),
     _c("en.intent.finish_life", SUI, CRISIS, "ending one's life, in other words",
        r"\b(?:today|tonight|now|tomorrow) i (?:finish|end|stop|close) (?:my life|it|everything)\b"
        r"|\bi (?:finish|end|stop) my (?:own )?life\b", about_self=True),
+    _c("en.prep.enough_for_it", PREP, CRISIS, "getting enough for it",
+       rf"\benough (?:of )?(?:my |the )?{DRUG} (?:for it|to do it|to end it|to not wake up|for the job)\b",
+       about_self=True),
     _c("en.prep.saved_drugs", PREP, CRISIS, "medication saved up for it",
        rf"\b{DRUG} (?:that )?i (?:have )?(?:saved|stashed|collected|hoarded|been saving|been"
        r" stashing|kept back|put aside|squirrelled away)\b", about_self=True),
