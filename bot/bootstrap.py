@@ -169,6 +169,7 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
             invite_ttl=timedelta(days=settings.invite_ttl_days),
             bot_username=settings.bot_username,
             escalations=escalations,
+            default_region=settings.crisis_region,
         ),
         inbox=InboxService(uows, clock, safety),
         planbook=planbook,

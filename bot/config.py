@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.plans.crisis import REGIONS, UnknownRegion, check_region
+
 ENV_PREFIX = "COMPANION_"
 
 
@@ -97,9 +99,18 @@ class Settings(BaseSettings):
         default="America/New_York",
         description="IANA time zone offered to new patients when none is given.",
     )
-    crisis_region: Literal["US", "UK", "AU", "CA", "IE", "NZ", "ES"] = Field(
+    crisis_region: str = Field(
         default="US",
-        description="Region whose crisis lines are used when a plan gives none.",
+        description="The clinic's default crisis region (ISO 3166 country code, e.g. `US`, "
+        "`DE`, `AU`): for patients whose time zone names no covered country, and for "
+        "patients enrolled before regions were per patient. Each patient has their own "
+        "(`clinician patient add --region`).",
+    )
+    jurisdiction: Literal["US", "EU", "UK", "AU", "other"] = Field(
+        default="US",
+        description="The clinic's jurisdiction, for the legal notice on printed reports: "
+        "`US` (HIPAA, 42 CFR Part 2), `EU` (GDPR), `UK` (UK GDPR), `AU` (Privacy Act "
+        "1988), `other` (no law named).",
     )
 
     # --- timing -----------------------------------------------------------------------
@@ -187,6 +198,16 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("an IANA time zone name such as Europe/London") from exc
         return value
+
+    @field_validator("crisis_region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        try:
+            return check_region(value)
+        except UnknownRegion:
+            raise ValueError(
+                f"an ISO 3166 country code with crisis numbers here: {', '.join(REGIONS)}"
+            ) from None
 
     @field_validator("database_url")
     @classmethod

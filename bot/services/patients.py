@@ -21,6 +21,16 @@ from bot.domain.model import (
     SupporterStatus,
 )
 from bot.domain.zones import check_zone
+from bot.plans.crisis import (
+    REGIONS,
+    RegionChoice,
+    check_region,
+    choose_region,
+    default_crisis,
+    has_crisis_lines,
+    region_name,
+)
+from bot.services import texts
 from bot.services.access import Actor, refuse
 from bot.services.codes import new_secret_code
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -71,6 +81,40 @@ async def end_all_support(
             detail=f"count={ended} reason={reason}",
         )
     return ended
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """A patient just enrolled or changed, with what the clinician should know about it
+    (a crisis region that disagrees with the time zone, no crisis line for the region)."""
+
+    patient: Patient
+    region: str  # in force: the patient's own, or the clinic's default
+    notes: tuple[str, ...] = ()
+
+
+def region_notes(choice: RegionChoice, zone: str, region: str) -> tuple[str, ...]:
+    """The warnings for a region choice; ``region`` is the one in force."""
+    crisis = default_crisis(region)
+    facts = {
+        "zone": zone,
+        "region": region,
+        "name": region_name(region),
+        "emergency": crisis.emergency,
+        "zone_country": choice.zone_country,
+    }
+    notes = []
+    if choice.disagrees and choice.zone_country is not None:
+        known = choice.zone_country in REGIONS
+        zone_name = region_name(choice.zone_country) if known else choice.zone_country
+        notes.append(texts.Regions.MISMATCH.format(**facts, zone_name=zone_name))
+    elif choice.fell_back and choice.zone_country is None:
+        notes.append(texts.Regions.NO_ZONE_COUNTRY.format(**facts))
+    elif choice.fell_back:
+        notes.append(texts.Regions.UNCOVERED.format(**facts))
+    if not has_crisis_lines(region):
+        notes.append(texts.Regions.NO_LINE.format(**facts))
+    return tuple(notes)
 
 
 @dataclass(frozen=True)
@@ -127,12 +171,14 @@ class PatientService:
         invite_ttl: timedelta,
         bot_username: str | None = None,
         escalations: EscalationService | None = None,
+        default_region: str = "US",
     ) -> None:
         self._uows = uows
         self._clock = clock
         self._invite_ttl = invite_ttl
         self._bot_username = bot_username
         self._escalations = escalations
+        self._default_region = check_region(default_region)
         self.access = PatientAccess(clock)
 
     async def _audit(
@@ -166,14 +212,35 @@ class PatientService:
         raise InvalidInput(f"you are in several care teams ({names}); choose one with --team")
 
     async def add(
-        self, actor: Actor, name: str, timezone: str, team_name: str | None = None
+        self,
+        actor: Actor,
+        name: str,
+        timezone: str,
+        team_name: str | None = None,
+        *,
+        region: str | None = None,
     ) -> Patient:
+        return (await self.enrol(actor, name, timezone, team_name, region=region)).patient
+
+    async def enrol(
+        self,
+        actor: Actor,
+        name: str,
+        timezone: str,
+        team_name: str | None = None,
+        *,
+        region: str | None = None,
+    ) -> Enrolled:
+        """Enrol a patient. Their crisis region is ``region`` (an ISO 3166 code), else the
+        country of their time zone, else the clinic's default; the notes say when that
+        disagrees with the time zone or the region has no crisis line."""
         name = " ".join(name.split())
         if not name:
             raise InvalidInput("--name is empty; give the patient's name as your records have it")
         if len(name) > MAX_NAME:
             raise InvalidInput(f"--name is {len(name)} characters; at most {MAX_NAME}")
         zone = check_zone(timezone)
+        choice = choose_region(zone, region)
         async with self._uows() as uow:
             team = await self._team_for(uow, actor, team_name)
             now = self._clock.now()
@@ -187,11 +254,35 @@ class PatientService:
                 updated_at=now,
                 name=name,
                 created_by=None if actor.staff is None else actor.staff.id,
+                crisis_region=choice.region,
             )
+            in_force = choice.region or self._default_region
             await uow.patients.add(patient)
-            await self._audit(uow, actor, "patient.add", patient, f"team={team.name}")
+            await self._audit(
+                uow, actor, "patient.add", patient, f"team={team.name} region={in_force}"
+            )
             await uow.commit()
-            return patient
+            return Enrolled(patient, in_force, region_notes(choice, zone, in_force))
+
+    async def set_region(self, actor: Actor, reference: str, region: str) -> Enrolled:
+        """Change a patient's crisis region (what SOS and crisis replies show them)."""
+        async with self._uows() as uow:
+            patient = await self.access.resolve(uow, actor, reference, "patient.update")
+            if patient.status is PatientStatus.ERASED:
+                raise Conflict(f"{patient.reference} was erased; nothing of theirs can change")
+            choice = choose_region(patient.timezone, region)
+            assert choice.region is not None  # asked: always a checked code
+            updated = replace(patient, crisis_region=choice.region, updated_at=self._clock.now())
+            await uow.patients.update(updated)
+            await self._audit(uow, actor, "patient.update", patient, f"region={choice.region}")
+            await uow.commit()
+            return Enrolled(
+                updated, choice.region, region_notes(choice, patient.timezone, choice.region)
+            )
+
+    def region_in_force(self, patient: Patient) -> str:
+        """The patient's crisis region, or the clinic's default where they have none."""
+        return patient.crisis_region or self._default_region
 
     async def list_patients(
         self, actor: Actor, statuses: list[PatientStatus] | None = None

@@ -128,7 +128,7 @@ class PlanChatService:
             if head == MENU:
                 await self._menu(uow, patient, out)
             elif head == SECTION and rest in SECTION_TITLES:
-                parts = render_section(plan, rest, crisis_default=self._plans.crisis_default)
+                parts = render_section(plan, rest, crisis_default=self._plans.region_crisis(patient))
                 for i, part in enumerate(parts):
                     last = i == len(parts) - 1
                     out.to_patient(

@@ -139,7 +139,7 @@ class SafetyService:
     ) -> None:
         """Crisis lines to the patient (priority 0) and a crisis escalation, together."""
         current = await self._plans.current(uow, patient.id)
-        crisis = self._plans.crisis(current.plan)
+        crisis = self._plans.crisis(current.plan, patient)
         emergency = crisis.emergency or "your local emergency number"
         text = crisis_text(crisis, current.plan, header=header.format(emergency=emergency))
         position = len(out.messages)

@@ -361,3 +361,30 @@ class Supporters:
     REACH_OUT = "{alias} would like you to reach out to them today. A call or message would help."
     CRISIS_NOTICE = "{alias} may need support right now. Please reach out to them."
     WEEKLY = "{alias} checked in on {days} of the last 7 days."
+
+
+class Regions:
+    """What the clinician is told about a patient's crisis region (CLI, not Telegram)."""
+
+    MISMATCH = (
+        "Warning: the time zone {zone} is in {zone_country} ({zone_name}), but the crisis "
+        "region is {region} ({name}). The patient will be shown {name}'s emergency number "
+        "({emergency}) and crisis lines. If they live in {zone_name}, set --region "
+        "{zone_country}."
+    )
+    NO_ZONE_COUNTRY = (
+        "Warning: the time zone {zone} names no country, so the clinic's default crisis "
+        "region {region} ({name}, emergency number {emergency}) applies. If the patient "
+        "lives elsewhere, set --region."
+    )
+    UNCOVERED = (
+        "Warning: the time zone {zone} is in {zone_country}, which has no crisis numbers "
+        "here, so the clinic's default crisis region {region} ({name}, emergency number "
+        "{emergency}) applies. Set --region, and add local lines to the plan's crisis section."
+    )
+    NO_LINE = (
+        "Note: no crisis line is configured for {region} ({name}); the patient will be "
+        "shown the emergency number {emergency} only. Add local crisis lines to the plan's "
+        "crisis section (`crisis:` `lines:` in the plan file, see docs/plan-format.md), "
+        "then `clinician plan set`."
+    )
