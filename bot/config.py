@@ -147,6 +147,14 @@ class Settings(BaseSettings):
         description="The same rule for the same patient within this adds to the open "
         "escalation instead of opening another.",
     )
+    escalation_episode_minutes: int = Field(
+        default=360,
+        ge=0,
+        le=10080,
+        description="Findings about a patient's state (SOS, crisis or concern text, check-in "
+        "risks) within this of an unresolved escalation of them join it: one episode, one "
+        "alert, re-alerted only when it gets more severe.",
+    )
 
     # --- delivery ---------------------------------------------------------------------
     global_rate: float = Field(

@@ -1,7 +1,8 @@
 """Inline buttons: a table of callback-data prefixes to use cases.
 
 Every press is answered (through the outbox) and checked by the use case against the
-chat's patient and the current state; unknown data is answered and ignored.
+chat's patient and the current state; unknown data is answered, audited and ignored, and
+a chat that keeps pressing forged buttons is ignored for a while (``services.refusals``).
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     data = query.data or ""
     route = route_for(data)
-    if route is None:
-        await services(context).inbox.ignore_callback(chat, query.id, update.update_id)
+    inbox = services(context).inbox
+    if route is None or inbox.presses_limited(chat):
+        await inbox.ignore_callback(chat, query.id, update.update_id, refused=route is None)
         return
     await route(services(context), chat, data, query.id, update.update_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.domain.ids import new_id, patient_reference
@@ -33,13 +34,23 @@ from bot.plans.crisis import (
 from bot.services import texts
 from bot.services.access import Actor, refuse
 from bot.services.codes import new_secret_code
-from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.services.outgoing import Outgoing, commit
+from bot.services.ports import (
+    BotIdentity,
+    BotIdentityUnknown,
+    Clock,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
 if TYPE_CHECKING:
     from bot.services.escalations import EscalationService
 
 MAX_NAME = 120
 MAX_PAUSE_DAYS = 90
+MAX_REASON = 1000
+IN_CARE = (PatientStatus.ACTIVE, PatientStatus.PAUSED)
+ENDED = (PatientStatus.DISCHARGED, PatientStatus.UNENROLLED)
 STILL_SUPPORTING = (
     SupporterStatus.DRAFT,
     SupporterStatus.INVITED,
@@ -92,6 +103,10 @@ class Enrolled:
     region: str  # in force: the patient's own, or the clinic's default
     notes: tuple[str, ...] = ()
 
+    @property
+    def region_name(self) -> str:
+        return region_name(self.region)
+
 
 def region_notes(choice: RegionChoice, zone: str, region: str) -> tuple[str, ...]:
     """The warnings for a region choice; ``region`` is the one in force."""
@@ -124,6 +139,60 @@ class Invite:
     link: str | None
     expires_at: datetime
     team_can_be_alerted: bool = True  # False: an SOS now would reach no one on the team
+    link_problem: str | None = None  # why there is no link: the bot's username is unknown
+
+
+class OpenEscalations(Conflict):
+    """A discharge refused: escalations of the patient's are still open (not resolved)."""
+
+    def __init__(self, patient: Patient, escalations: list[Escalation]) -> None:
+        listed = ", ".join(
+            f"{e.reference} {e.level.value}"
+            + (" (never acknowledged)" if e.status is EscalationStatus.OPEN else " (acknowledged)")
+            for e in escalations
+        )
+        super().__init__(
+            f"{patient.reference} has {len(escalations)} open escalation(s): {listed}. "
+            f"Nothing was changed. Resolve them first (`clinician escalation resolve "
+            f"{escalations[0].reference} --note ...`), or discharge anyway with "
+            f'`clinician patient discharge {patient.reference} --force --reason "..."`: '
+            "each is then resolved with your reason on its timeline."
+        )
+        self.escalations = tuple(escalations)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A pause, resume or discharge done, with the escalations a forced discharge resolved."""
+
+    patient: Patient
+    resolved: tuple[Escalation, ...] = ()
+
+
+def local_day(moment: datetime, zone: str) -> str:
+    """'Monday 9 March', in the patient's own time zone."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local:%A} {local.day} {local:%B}"
+
+
+def care_notice(before: Patient, after: Patient) -> str | None:
+    """What the patient is told when the care team pauses, resumes or discharges them;
+    None when they are not told: chat not linked, blocked, never agreed, or a patient who
+    left with /stop being discharged (they were promised nothing more would come)."""
+    if not before.linked or not before.reachable or before.consented_at is None:
+        return None
+    notices = texts.CareChanges
+    if after.status is PatientStatus.PAUSED:
+        if after.paused_until is None:
+            return notices.PAUSED
+        return notices.PAUSED_UNTIL.format(until=local_day(after.paused_until, after.timezone))
+    if after.status is PatientStatus.DISCHARGED and before.status in IN_CARE:
+        return notices.DISCHARGED
+    if after.status is PatientStatus.ACTIVE and before.status is PatientStatus.PAUSED:
+        return notices.RESUMED
+    if after.status is PatientStatus.ACTIVE and before.status in ENDED:
+        return notices.WELCOME_BACK
+    return None
 
 
 @dataclass(frozen=True)
@@ -172,7 +241,9 @@ class PatientService:
         bot_username: str | None = None,
         escalations: EscalationService | None = None,
         default_region: str = "US",
+        identity: BotIdentity | None = None,
     ) -> None:
+        self._identity = identity
         self._uows = uows
         self._clock = clock
         self._invite_ttl = invite_ttl
@@ -300,10 +371,16 @@ class PatientService:
             return patients
 
     async def show(self, actor: Actor, reference: str) -> PatientOverview:
+        """Everything the team sees about a patient; of an erased one, only that (and
+        when) they were erased: nothing else of theirs is read."""
         async with self._uows() as uow:
             patient = await self.access.resolve(uow, actor, reference, "patient.show")
             team = await uow.teams.get(patient.team_id)
             assert team is not None
+            if patient.status is PatientStatus.ERASED:
+                await self._audit(uow, actor, "patient.show", patient)
+                await uow.commit()
+                return PatientOverview(patient, team, None, [], None, [], 0)
             plan = None
             history = await uow.plans.history(patient.id) if patient.name is not None else []
             if history:
@@ -370,7 +447,25 @@ class PatientService:
                 uow, patient.team_id
             )
             await uow.commit()
-            return Invite(patient, secret, self._link(secret, username), code.expires_at, alertable)
+        problem = None
+        if not username:  # outside the transaction: Telegram may take a few seconds
+            username, problem = await self._learn_username()
+        link = self._link(secret, username)
+        return Invite(patient, secret, link, code.expires_at, alertable, problem)
+
+    async def _learn_username(self) -> tuple[str | None, str | None]:
+        """Ask Telegram who the bot is (getMe) and remember it, as ``companion run`` does at
+        start; or say why not."""
+        if self._identity is None:
+            return None, "nothing is set up to ask Telegram"
+        try:
+            username = await self._identity.username()
+        except BotIdentityUnknown as exc:
+            return None, str(exc)
+        async with self._uows() as uow:
+            await uow.meta.set("bot_username", username)
+            await uow.commit()
+        return username, None
 
     async def _change_status(
         self,
@@ -382,7 +477,9 @@ class PatientService:
         *,
         paused_until: datetime | None = None,
         care_ends: bool = False,
-    ) -> Patient:
+        force_reason: str | None = None,
+    ) -> StatusChange:
+        """The change, what it resolved, and the patient's notice: one transaction."""
         async with self._uows() as uow:
             patient = await self.access.resolve(uow, actor, reference, action)
             if patient.status not in allowed:
@@ -390,21 +487,63 @@ class PatientService:
                     f"{patient.reference} is {patient.status.value}; cannot {action.split('.')[-1]}"
                 )
             now = self._clock.now()
+            out = Outgoing(f"care:{new_id()}", now)  # a patient may be paused twice a second
+            resolved: tuple[Escalation, ...] = ()
+            if care_ends:
+                resolved = await self._resolve_open(uow, actor, patient, force_reason, out)
             updated = replace(patient, status=change, paused_until=paused_until, updated_at=now)
             await uow.patients.update(updated)
-            await self._audit(uow, actor, action, patient, f"status={change.value}")
+            detail = f"status={change.value}"
+            if resolved:  # references only: the reason may be health text (timelines)
+                detail += " forced resolved=" + ",".join(e.reference for e in resolved)
+            await self._audit(uow, actor, action, patient, detail)
             if care_ends:
                 await end_all_support(
                     uow, updated, reason=change.value, actor=actor.audit_name, now=now
                 )
-            await uow.commit()
-            return updated
+            notice = care_notice(patient, updated)
+            if notice is not None:
+                out.to_patient(updated.id, notice, purpose="care", key="notice")
+            await commit(uow, out)
+            return StatusChange(updated, resolved)
+
+    async def _resolve_open(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        patient: Patient,
+        reason: str | None,
+        out: Outgoing,
+    ) -> tuple[Escalation, ...]:
+        """Care cannot end over open escalations unless forced: each is then resolved by
+        the discharging clinician with ``reason`` on its timeline."""
+        found = await uow.escalations.find(
+            patient_ids=[patient.id],
+            statuses=[EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED],
+        )
+        found.sort(key=lambda e: e.number)  # oldest first, as the clinician reads them
+        if not found:
+            return ()
+        if reason is None:
+            raise OpenEscalations(patient, found)
+        if actor.staff is None or self._escalations is None:
+            raise NotAllowed("a staff member must resolve escalations to discharge over them")
+        resolved = []
+        for escalation in found:
+            locked = await uow.escalations.get(escalation.id, lock=True)
+            if locked is None or locked.status is EscalationStatus.RESOLVED:
+                continue  # resolved a moment ago by someone else
+            note = f"closed at discharge: {reason}"
+            resolved.append(
+                await self._escalations.resolve_within(uow, locked, actor.staff, out, note)
+            )
+        return tuple(resolved)
 
     async def pause(self, actor: Actor, reference: str, days: int | None) -> Patient:
         if days is not None and not 1 <= days <= MAX_PAUSE_DAYS:
             raise InvalidInput(f"--days must be 1 to {MAX_PAUSE_DAYS}, got {days}")
         until = None if days is None else self._clock.now() + timedelta(days=days)
-        return await self._change_status(
+        done = await self._change_status(
             actor,
             reference,
             "patient.pause",
@@ -412,6 +551,7 @@ class PatientService:
             PatientStatus.PAUSED,
             paused_until=until,
         )
+        return done.patient
 
     async def resume(self, actor: Actor, reference: str) -> Patient:
         async with self._uows() as uow:
@@ -423,15 +563,39 @@ class PatientService:
             if patient.linked
             else PatientStatus.INVITED
         )
-        return await self._change_status(
+        done = await self._change_status(
             actor,
             reference,
             "patient.resume",
             {PatientStatus.PAUSED, PatientStatus.DISCHARGED, PatientStatus.UNENROLLED},
             target,
         )
+        return done.patient
 
-    async def discharge(self, actor: Actor, reference: str) -> Patient:
+    async def discharge(
+        self,
+        actor: Actor,
+        reference: str,
+        *,
+        force: bool = False,
+        reason: str | None = None,
+    ) -> StatusChange:
+        """End care. Refused (:class:`OpenEscalations`) while escalations are open, unless
+        ``force`` with a ``reason``: each open one is then resolved with that reason on its
+        timeline. The patient is told what stays (/sos, /mydata) and what has ended."""
+        reason = None if reason is None else " ".join(reason.split())
+        if force and not reason:
+            raise InvalidInput(
+                '--force needs --reason "...": why the open escalations can be closed '
+                "(it goes on each one's timeline)"
+            )
+        if reason and not force:
+            raise InvalidInput(
+                "--reason goes with --force: it is recorded on the open escalations that "
+                "--force resolves"
+            )
+        if reason and len(reason) > MAX_REASON:
+            raise InvalidInput(f"--reason is {len(reason)} characters; at most {MAX_REASON}")
         return await self._change_status(
             actor,
             reference,
@@ -445,6 +609,7 @@ class PatientService:
             },
             PatientStatus.DISCHARGED,
             care_ends=True,
+            force_reason=reason if force else None,
         )
 
     async def erase(self, actor: Actor, reference: str, confirmation: str) -> Patient:

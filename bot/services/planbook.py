@@ -38,7 +38,10 @@ class PlanBook:
 
     def region_of(self, patient: Patient | None) -> str:
         """The patient's crisis region; the clinic's default where none was set."""
-        region = None if patient is None else patient.crisis_region
+        return self.checked(None if patient is None else patient.crisis_region)
+
+    def checked(self, region: str | None) -> str:
+        """A stored region code, or the clinic's default for None (or a code not known)."""
         if region is None:
             return self.default_region
         try:

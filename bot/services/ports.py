@@ -66,7 +66,7 @@ class AuditRepo(Protocol):
         since: datetime | None = None,
         limit: int | None = None,
     ) -> list[AuditEntry]: ...
-    async def verify(self) -> tuple[int, BrokenLink | None]: ...
+    async def verify(self, checkpoints: Iterable[Checkpoint] = ()) -> ChainReport: ...
 
 
 class StaffRepo(Protocol):
@@ -258,6 +258,9 @@ class EscalationRepo(Protocol):
     async def open_for_rule(
         self, patient_id: str, rule: str, since: datetime
     ) -> Escalation | None: ...
+    async def open_for_rules(
+        self, patient_id: str, rules: Collection[str], since: datetime
+    ) -> Escalation | None: ...
     async def find(
         self,
         *,
@@ -345,6 +348,18 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
+
+
+class BotIdentityUnknown(Exception):
+    """Telegram could not be asked who the bot is; ``str()`` says why, without the token."""
+
+
+class BotIdentity(Protocol):
+    """Who the bot is on Telegram (``getMe``), for invite links when nobody has said yet."""
+
+    async def username(self) -> str:
+        """The bot's username without the @; raises :class:`BotIdentityUnknown`."""
+        ...
 
 
 class Signer(Protocol):

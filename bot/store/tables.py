@@ -158,7 +158,6 @@ class PatientRow(Base):
     crisis_region: Mapped[str | None] = mapped_column(String(2))
 
 
-
 class ErasedChatRow(Base):
     """An erased patient's chat, so /sos there still gives their region's crisis numbers.
 

@@ -122,3 +122,41 @@ async def test_a_refusal_has_telegrams_exact_json_shape(
         status, answer = response.status, await response.json()
     assert status == 400
     assert answer == {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"chat_id": CHAT, "text": "hi \\ud800"}',
+        '{"chat_id": CHAT, "text": "Hi", "reply_markup": {"inline_keyboard": '
+        '[[{"text": "\\udfff", "callback_data": "x"}]]}}',
+    ],
+    ids=["in the text", "in a button"],
+)
+async def test_a_lone_surrogate_in_a_json_body_is_telegrams_bad_request(
+    sandbox: Sandbox, patient: SandboxUser, body: str
+) -> None:
+    url = f"{sandbox.bot_api_url}{sandbox.token}/sendMessage"
+    data = body.replace("CHAT", str(patient.id))
+    headers = {"Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as session, session.post(
+        url, data=data, headers=headers
+    ) as response:
+        status, answer = response.status, await response.json()
+    assert status == 400
+    assert answer == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: strings must be encoded in UTF-8",
+    }
+
+
+async def test_a_lone_surrogate_in_form_encoded_json_is_refused_as_well(
+    sandbox: Sandbox, patient: SandboxUser
+) -> None:
+    url = f"{sandbox.bot_api_url}{sandbox.token}/sendMessage"
+    markup = '{"inline_keyboard": [[{"text": "\\ud800", "callback_data": "x"}]]}'
+    form = {"chat_id": str(patient.id), "text": "Hi", "reply_markup": markup}
+    async with aiohttp.ClientSession() as session, session.post(url, data=form) as response:
+        status, answer = response.status, await response.json()
+    assert (status, answer["description"]) == (400, "Bad Request: strings must be encoded in UTF-8")
