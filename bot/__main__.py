@@ -58,10 +58,7 @@ def run(
     """
     from bot.runtime.app import run_bot
 
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
+    settings = load_settings()
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
@@ -86,17 +83,14 @@ def sandbox(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8081,
 ) -> None:
     """Run the local Telegram Bot API sandbox alone (for trying the bot without Telegram)."""
-    from bot.sandbox.server import CannotListen, serve_forever
+    from bot.sandbox.server import serve_forever
 
-    try:
-        _run(serve_forever(host, port))
-    except CannotListen as exc:
-        raise _fail(str(exc)) from None
+    _run(serve_forever(host, port))
 
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine; turn known failures into one clear line and an exit code."""
-    from bot.errors import describe_startup_error, startup_exit_code
+    from bot.errors import describe_startup_error
 
     try:
         return asyncio.run(coroutine)
@@ -108,7 +102,7 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
         message = describe_startup_error(exc)
         if message is None:
             raise
-        raise _fail(message, startup_exit_code(exc)) from None
+        raise _fail(message) from None
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.config import Settings
-from bot.runtime.identity import TelegramIdentity
 from bot.services.audit import AuditService
 from bot.services.checkins import CheckinService
 from bot.services.clock import SystemClock
@@ -26,7 +25,6 @@ from bot.services.plan_chat import PlanChatService
 from bot.services.planbook import PlanBook
 from bot.services.plans import PlanService
 from bot.services.ports import Clock
-from bot.services.refusals import PressRefusals
 from bot.services.reviews import ReviewService
 from bot.services.safety import SafetyService
 from bot.services.schedules import ScheduleService
@@ -34,7 +32,7 @@ from bot.services.settings import SettingsService
 from bot.services.staff import StaffService
 from bot.services.supporters import SupporterService
 from bot.services.ticks import TickService
-from bot.store.database import ensure_reachable, open_database
+from bot.store.database import open_database
 from bot.store.keys import OpenedKeys, open_keys
 from bot.store.migrate import require_current_schema, upgrade
 from bot.store.signer import HmacSigner
@@ -76,7 +74,6 @@ async def open_store(
     db = open_database(settings.resolved_database_url)
     notices: list[str] = []
     try:
-        await ensure_reachable(db)
         if initialise:
             await upgrade(db)
         else:
@@ -116,7 +113,6 @@ class Services:
     conversation: ConversationService
     ticks: TickService
     reviews: ReviewService
-    refusals: PressRefusals
 
     @property
     def settings_service(self) -> SettingsService:
@@ -129,23 +125,16 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
     uows = store.uow
     signer = HmacSigner(store.ring)
     planbook = PlanBook(settings.crisis_region)
-    refusals = PressRefusals(clock)  # one for every button: a chat's refusals add up
     escalations = EscalationService(
         uows,
         clock,
         merge_window=timedelta(minutes=settings.escalation_merge_minutes),
-        episode_window=timedelta(minutes=settings.escalation_episode_minutes),
         default_timezone=settings.default_timezone,
         email_alerts=settings.smtp_host is not None,
         webhook_alerts=settings.alert_webhook_url is not None,
-        refusals=refusals,
     )
-    supporters = SupporterService(
-        uows, clock, bot_username=settings.bot_username, refusals=refusals
-    )
-    safety = SafetyService(
-        uows, clock, planbook, escalations, supporters, signer, refusals=refusals
-    )
+    supporters = SupporterService(uows, clock, bot_username=settings.bot_username)
+    safety = SafetyService(uows, clock, planbook, escalations, supporters, signer)
     schedules = ScheduleService(uows, clock)
     checkins = CheckinService(
         uows,
@@ -156,14 +145,11 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
         signer,
         reminder_after=timedelta(minutes=settings.reminder_after_minutes),
         expires_after=timedelta(minutes=settings.checkin_expires_minutes),
-        refusals=refusals,
     )
-    coping = CopingService(uows, clock, planbook, signer, refusals=refusals)
-    plan_chat = PlanChatService(uows, clock, planbook, coping, signer, refusals=refusals)
-    settings_chat = SettingsService(uows, clock, schedules, escalations, refusals=refusals)
-    conversation = ConversationService(
-        uows, clock, safety, checkins, escalations, supporters, refusals=refusals
-    )
+    coping = CopingService(uows, clock, planbook, signer)
+    plan_chat = PlanChatService(uows, clock, planbook, coping, signer)
+    settings_chat = SettingsService(uows, clock, schedules, escalations)
+    conversation = ConversationService(uows, clock, safety, checkins, escalations, supporters)
     conversation.consumers.extend([plan_chat, settings_chat, supporters])
     delivery = DeliveryService(uows, clock, escalations, max_attempts=settings.max_attempts)
     delivery.supporters = supporters
@@ -176,22 +162,15 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
         outbox=OutboxReview(uows, clock),
         escalations=escalations,
         delivery=delivery,
-        enrolment=EnrolmentService(uows, clock, escalations, supporters, refusals=refusals),
+        enrolment=EnrolmentService(uows, clock, escalations, supporters),
         patients=PatientService(
             uows,
             clock,
             invite_ttl=timedelta(days=settings.invite_ttl_days),
             bot_username=settings.bot_username,
             escalations=escalations,
-            default_region=settings.crisis_region,
-            identity=TelegramIdentity(
-                None
-                if settings.telegram_token is None
-                else settings.telegram_token.get_secret_value(),
-                settings.telegram_base_url,
-            ),
         ),
-        inbox=InboxService(uows, clock, safety, refusals=refusals),
+        inbox=InboxService(uows, clock, safety),
         planbook=planbook,
         schedules=schedules,
         plans=PlanService(
@@ -205,7 +184,6 @@ def build_services(store: Store, settings: Settings, clock: Clock | None = None)
         supporters=supporters,
         conversation=conversation,
         reviews=ReviewService(uows, clock),
-        refusals=refusals,
         ticks=TickService(
             uows,
             clock,

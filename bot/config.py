@@ -14,8 +14,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.plans.crisis import REGIONS, UnknownRegion, check_region
-
 ENV_PREFIX = "COMPANION_"
 
 
@@ -99,18 +97,9 @@ class Settings(BaseSettings):
         default="America/New_York",
         description="IANA time zone offered to new patients when none is given.",
     )
-    crisis_region: str = Field(
+    crisis_region: Literal["US", "UK", "AU", "CA", "IE", "NZ", "ES"] = Field(
         default="US",
-        description="The clinic's default crisis region (ISO 3166 country code, e.g. `US`, "
-        "`DE`, `AU`): for patients whose time zone names no covered country, and for "
-        "patients enrolled before regions were per patient. Each patient has their own "
-        "(`clinician patient add --region`).",
-    )
-    jurisdiction: Literal["US", "EU", "UK", "AU", "other"] = Field(
-        default="US",
-        description="The clinic's jurisdiction, for the legal notice on printed reports: "
-        "`US` (HIPAA, 42 CFR Part 2), `EU` (GDPR), `UK` (UK GDPR), `AU` (Privacy Act "
-        "1988), `other` (no law named).",
+        description="Region whose crisis lines are used when a plan gives none.",
     )
 
     # --- timing -----------------------------------------------------------------------
@@ -146,14 +135,6 @@ class Settings(BaseSettings):
         le=10080,
         description="The same rule for the same patient within this adds to the open "
         "escalation instead of opening another.",
-    )
-    escalation_episode_minutes: int = Field(
-        default=360,
-        ge=0,
-        le=10080,
-        description="Findings about a patient's state (SOS, crisis or concern text, check-in "
-        "risks) within this of an unresolved escalation of them join it: one episode, one "
-        "alert, re-alerted only when it gets more severe.",
     )
 
     # --- delivery ---------------------------------------------------------------------
@@ -206,16 +187,6 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("an IANA time zone name such as Europe/London") from exc
         return value
-
-    @field_validator("crisis_region")
-    @classmethod
-    def _known_region(cls, value: str) -> str:
-        try:
-            return check_region(value)
-        except UnknownRegion:
-            raise ValueError(
-                f"an ISO 3166 country code with crisis numbers here: {', '.join(REGIONS)}"
-            ) from None
 
     @field_validator("database_url")
     @classmethod

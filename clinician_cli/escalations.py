@@ -19,9 +19,7 @@ escalation_app = typer.Typer(
     help="One alert: read it, acknowledge it, resolve it with a note.", no_args_is_help=True
 )
 
-EscalationRef = Annotated[
-    str, typer.Argument(metavar="ESCALATION", help="Escalation reference, e.g. E-17.")
-]
+EscalationRef = Annotated[str, typer.Argument(help="Escalation reference, e.g. E-17.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -168,12 +166,10 @@ def escalation_ack(reference: EscalationRef) -> None:
     run(body)
 
 
-@escalation_app.command("resolve", options_metavar="--note TEXT")
+@escalation_app.command("resolve")
 def escalation_resolve(
     reference: EscalationRef,
-    note: Annotated[
-        str, typer.Option(metavar="TEXT", help="What was done; it stays in the timeline.")
-    ],
+    note: Annotated[str, typer.Option(help="What was done; it stays in the timeline.")],
 ) -> None:
     """Close an alert with a note of what was done (acknowledges it too, if not yet).
 

@@ -1,4 +1,4 @@
-"""`clinician patient ...`: enrol, update, list, show, invite, pause, resume, discharge, erase."""
+"""`clinician patient ...`: enrol, list, show, invite, pause, resume, discharge, erase."""
 
 from __future__ import annotations
 
@@ -15,11 +15,6 @@ from clinician_cli.output import JsonOption, emit_json, say, table, when
 patient_app = typer.Typer(help="Patients: enrol, invite, review and close.", no_args_is_help=True)
 
 PatientRef = Annotated[str, typer.Argument(help="Patient reference, e.g. P-0042.")]
-RegionOption = typer.Option(
-    "--region",
-    help="Crisis region: ISO 3166 country code, e.g. DE, AU, MX, IN (default: the time "
-    "zone's country).",
-)
 
 
 def patient_json(p: Patient) -> dict[str, Any]:
@@ -28,7 +23,6 @@ def patient_json(p: Patient) -> dict[str, Any]:
         "name": p.name,
         "status": p.status.value,
         "timezone": p.timezone,
-        "crisis_region": p.crisis_region,
         "linked": p.linked,
         "reachable": p.reachable,
         "consented_at": p.consented_at,
@@ -45,56 +39,23 @@ def patient_add(
     team: Annotated[
         str | None, typer.Option(help="Care team (needed if you are in several).")
     ] = None,
-    region: Annotated[str | None, RegionOption] = None,
     as_json: bool = JsonOption,
 ) -> None:
     """Enrol a patient; prints their reference (e.g. P-0042) to use everywhere else.
 
-    Their crisis region (the emergency number and crisis lines SOS shows them) is --region,
-    else the country of --timezone, else the clinic's default (COMPANION_CRISIS_REGION).
-
-    Example: clinician patient add --name "Avery Quill" --timezone Europe/Berlin --region DE
+    Example: clinician patient add --name "Avery Quill" --timezone America/New_York
     """
 
     async def body(s: Session) -> None:
-        enrolled = await s.services.patients.enrol(s.actor, name, timezone, team, region=region)
-        patient = enrolled.patient
+        patient = await s.services.patients.add(s.actor, name, timezone, team)
         if as_json:
-            emit_json({**patient_json(patient), "region": enrolled.region, "notes": enrolled.notes})
+            emit_json(patient_json(patient))
             return
         say(f"Enrolled {patient.reference} ({patient.timezone}).")
-        say(f"Crisis region: {enrolled.region} ({enrolled.region_name}).")
-        for note in enrolled.notes:
-            say(note)
         say(
             f"Next: clinician plan set {patient.reference} plan.yaml, then "
             f"clinician patient invite {patient.reference}"
         )
-
-    run(body)
-
-
-@patient_app.command("update")
-def patient_update(
-    reference: PatientRef,
-    region: Annotated[str, RegionOption],
-    as_json: bool = JsonOption,
-) -> None:
-    """Change a patient's crisis region (the emergency number and crisis lines SOS, crisis
-    replies and the plan's crisis section show them, where the plan names none).
-
-    Example: clinician patient update P-0042 --region AU
-    """
-
-    async def body(s: Session) -> None:
-        changed = await s.services.patients.set_region(s.actor, reference, region)
-        if as_json:
-            emit_json({**patient_json(changed.patient), "notes": changed.notes})
-            return
-        ref, now_in = changed.patient.reference, changed.region
-        say(f"{ref}: crisis region is now {now_in} ({changed.region_name}).")
-        for note in changed.notes:
-            say(note)
 
     run(body)
 
@@ -173,27 +134,15 @@ def patient_show(reference: PatientRef, as_json: bool = JsonOption) -> None:
 
     async def body(s: Session) -> None:
         o = await s.services.patients.show(s.actor, reference)
-        p = o.patient
-        if p.status is PatientStatus.ERASED:  # nothing of theirs is left to show
-            if as_json:
-                emit_json(
-                    {"reference": p.reference, "status": p.status.value, "erased_at": p.erased_at}
-                )
-            else:
-                say(f"{p.reference} was erased on {when(p.erased_at)} UTC; nothing else is kept.")
-            return
         if as_json:
             emit_json(overview_json(o))
             return
+        p = o.patient
         rows = [
             ("Name", p.name or "(erased)"),
             ("Status", p.status.value + ("" if p.reachable else ", unreachable")),
             ("Team", o.team.name),
             ("Time zone", p.timezone),
-            (
-                "Crisis region",
-                p.crisis_region or f"{s.services.patients.region_in_force(p)} (clinic default)",
-            ),
             ("Telegram", "linked" if p.linked else "not linked (send an invite)"),
             ("Consent", when(p.consented_at) or "not yet"),
             ("Plan", f"version {o.plan.version}, {when(o.plan.created_at)}" if o.plan else "none"),
@@ -229,7 +178,6 @@ def patient_invite(reference: PatientRef, as_json: bool = JsonOption) -> None:
                     "link": invite.link,
                     "expires_at": invite.expires_at,
                     "team_can_be_alerted": invite.team_can_be_alerted,
-                    "link_problem": invite.link_problem,
                 }
             )
             return
@@ -241,8 +189,6 @@ def patient_invite(reference: PatientRef, as_json: bool = JsonOption) -> None:
             say(f"  {invite.link}")
         say(f"  or in the bot's chat: /start {invite.code}")
         say("Give it to the patient in person or by a channel you trust.")
-        if invite.link_problem:
-            say(no_link_because(invite.link_problem))
         if not invite.team_can_be_alerted:
             say(
                 "Warning: nobody on this patient's team can receive alerts yet (no Telegram "
@@ -252,15 +198,6 @@ def patient_invite(reference: PatientRef, as_json: bool = JsonOption) -> None:
             )
 
     run(body)
-
-
-def no_link_because(problem: str) -> str:
-    return (
-        f"No t.me link: the bot's Telegram username is not known ({problem}). The /start "
-        "code above works without it. For links, set COMPANION_BOT_USERNAME=<the bot's "
-        "username, without @> (or COMPANION_TELEGRAM_TOKEN, so Telegram can be asked, or run "
-        "`companion run` once); a new invite then replaces this one."
-    )
 
 
 @patient_app.command("pause")
@@ -290,30 +227,12 @@ def patient_resume(reference: PatientRef) -> None:
 
 
 @patient_app.command("discharge")
-def patient_discharge(
-    reference: PatientRef,
-    force: Annotated[
-        bool, typer.Option("--force", help="Discharge even with open escalations (resolves them).")
-    ] = False,
-    reason: Annotated[
-        str | None,
-        typer.Option(help="With --force: why (goes on each resolved escalation's timeline)."),
-    ] = None,
-) -> None:
-    """End care: no more check-ins, reminders or supporter updates; data kept until erased.
-
-    Refused while the patient has open escalations (listed, exit code 5): resolve them, or
-    pass --force --reason "..." to resolve each with your reason on its timeline. The
-    patient is told their care here has ended and that /sos and /mydata still work.
-
-    Example: clinician patient discharge P-0042 --force --reason "transferred to inpatient care"
-    """
+def patient_discharge(reference: PatientRef) -> None:
+    """End care: no more check-ins or alerts; data kept until erased."""
 
     async def body(s: Session) -> None:
-        done = await s.services.patients.discharge(s.actor, reference, force=force, reason=reason)
-        for escalation in done.resolved:
-            say(f"Resolved {escalation.reference} ({escalation.level.value}) with your reason.")
-        say(f"Discharged {done.patient.reference}. Their data is kept until you erase it.")
+        patient = await s.services.patients.discharge(s.actor, reference)
+        say(f"Discharged {patient.reference}. Their data is kept until you erase it.")
 
     run(body)
 

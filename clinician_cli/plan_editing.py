@@ -15,9 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.files import FileRefused, read_text_file
 from bot.plans.errors import PlanError
-from bot.plans.limits import MAX_PLAN_FILE_BYTES
 from bot.plans.parser import validate_plan
 from clinician_cli.context import fail
 from clinician_cli.output import echo
@@ -66,18 +64,13 @@ def without_error_header(text: str) -> str:
 def edit_until_valid(original: str, path: Path, open_editor: Callable[[Path], None]) -> str | None:
     """Edit until the text validates: the valid text, or None when nothing changed.
 
-    Raises :class:`Abandoned` when the file is emptied, saved unchanged after errors, or
-    replaced by something that is not a plan-sized regular file.
+    Raises :class:`Abandoned` when the file is emptied, or saved unchanged after errors.
     """
     body, shown = original, original
     while True:
         path.write_text(shown, "utf-8")
         open_editor(path)
-        try:
-            saved = read_text_file(path, limit=MAX_PLAN_FILE_BYTES, what="a plan")
-        except FileRefused as exc:
-            raise Abandoned(str(exc)) from None
-        edited = without_error_header(saved)
+        edited = without_error_header(path.read_text("utf-8"))
         if not edited.strip():
             raise Abandoned("the file was emptied")
         if edited.rstrip() == body.rstrip():

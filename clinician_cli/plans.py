@@ -16,9 +16,7 @@ import typer
 from bot.domain.errors import Conflict
 from bot.domain.model import PatientStatus, PlanVersion
 from bot.plans.diff import format_diff
-from bot.files import FileRefused, read_text_file
 from bot.plans.errors import PlanError, PlanInvalid
-from bot.plans.limits import MAX_PLAN_FILE_BYTES
 from bot.plans.parser import validate_plan
 from bot.plans.templates import (
     find_placeholders,
@@ -57,11 +55,18 @@ def register(app: typer.Typer) -> None:
 
 
 def read_plan_file(file: str) -> str:
-    """The plan file's text; a directory, device, FIFO or oversized file is refused."""
     try:
-        return read_text_file(file, limit=MAX_PLAN_FILE_BYTES, what="the plan's YAML file")
-    except FileRefused as exc:
-        raise fail(str(exc), exc.exit_code) from None
+        return Path(file).read_text("utf-8")
+    except FileNotFoundError:
+        raise fail(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise fail(f"{file} is a directory; give the plan's YAML file") from None
+    except PermissionError:
+        raise fail(f"{file}: permission denied (cannot read it)") from None
+    except UnicodeDecodeError:
+        raise fail(f"{file} is not UTF-8 text; save it as UTF-8 and try again") from None
+    except OSError as exc:
+        raise fail(f"{file}: cannot read it ({exc.strerror})") from None
 
 
 def report_errors(source: str, errors: list[PlanError]) -> None:

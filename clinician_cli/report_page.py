@@ -9,30 +9,24 @@ drawn, not when the CLI starts.
 from __future__ import annotations
 
 import math
-from collections import Counter
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.ids import initials
-from bot.domain.model import CheckinStatus, Escalation, Level
+from bot.domain.model import Level
 from bot.plans.model import QuestionKind
 from bot.services.review_summaries import (
-    MISSED,
     adherence,
     coping_stats,
-    scale_track,
+    scale_series,
     summary_lines,
     trigger_counts,
-    use_reports,
 )
 from bot.services.reviews import PatientReview, shorten
 
 if TYPE_CHECKING:
-    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from matplotlib.text import Annotation
 
 PAPER_SIZES = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}  # inches, portrait
 LEVEL_COLOURS = {
@@ -49,30 +43,6 @@ HELPED = (  # (field, colour, legend)
 )
 NO_CHECKINS = "No check-ins in this period"
 GREY = "#5d6d7e"
-USE_COLOUR = "#1b2631"
-# (kind, colour, marker, legend) of each line, per panel
-CRAVING_MOOD = (
-    (QuestionKind.CRAVING, "#c0392b", "o", "craving"),
-    (QuestionKind.MOOD, "#2471a3", "s", "mood"),
-)
-CONFIDENCE_SLEEP = (
-    (QuestionKind.CONFIDENCE, "#1e8449", "^", "confidence"),
-    (QuestionKind.SLEEP, "#7d3c98", "D", "sleep"),
-)
-ALERT_Y = 11.2  # alert triangles and labels: a band above the 0-10 scale
-USE_Y = -1.2  # "use reported" crosses: a band below it
-LABEL_GAP = 3  # pixels kept between two alert labels
-MIN_SPAN = 1 / 24  # days: a patient enrolled minutes ago still gets an hour of axis
-SHORT_SPAN = 2  # days: periods this short get hour ticks and one bar per check-in
-WEEKLY_SPAN = 45  # days: longer periods count check-ins per week
-
-
-def from_enrolment(review: PatientReview) -> PatientReview:
-    """The review with its period starting no earlier than the patient's enrolment."""
-    enrolled = review.patient.created_at
-    if review.since is not None and review.since >= enrolled:
-        return review
-    return replace(review, since=min(enrolled, review.until))
 
 
 def origin(review: PatientReview) -> datetime:
@@ -93,24 +63,8 @@ def blank(ax: Axes, message: str) -> None:
     )
 
 
-def span(review: PatientReview) -> tuple[float, float]:
-    """First and last x of the period (days after ``origin``), at least an hour apart."""
-    first = day_number(review, review.since or review.until)
-    return first, max(day_number(review, review.until), first + MIN_SPAN)
-
-
-def is_short(review: PatientReview) -> bool:
-    first, last = span(review)
-    return last - first <= SHORT_SPAN
-
-
 def draw_report(
-    review: PatientReview,
-    *,
-    days: int,
-    author: str,
-    size: tuple[float, float],
-    jurisdiction: str = "US",
+    review: PatientReview, *, days: int, author: str, size: tuple[float, float]
 ) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -118,38 +72,30 @@ def draw_report(
     figure = Figure(figsize=size)
     FigureCanvasAgg(figure)  # no display: drawn in memory, saved as PNG or PDF
     grid = figure.add_gridspec(
-        6,
+        5,
         2,
-        height_ratios=[0.7, 2.5, 1.35, 1.35, 2.1, 0.95],
-        hspace=0.7,
+        height_ratios=[0.75, 2.7, 1.6, 2.5, 1.0],
+        hspace=0.62,
         wspace=0.55,
         left=0.09,
         right=0.97,
         top=0.96,
         bottom=0.03,
     )
-    shown = from_enrolment(review)  # the time axis starts at enrolment when that is later
-    first, last = span(shown)
-    header(figure.add_subplot(grid[0, :]), shown, days, clipped=shown.since != review.since)
-    trends(figure.add_subplot(grid[1, :]), shown)
-    confidence_sleep(figure.add_subplot(grid[2, :]), shown)
-    attendance(figure.add_subplot(grid[3, :]), shown, weekly=last - first > WEEKLY_SPAN)
-    triggers(figure.add_subplot(grid[4, 0]), review)
-    coping(figure.add_subplot(grid[4, 1]), review)
-    footer(figure.add_subplot(grid[5, :]), review, author, jurisdiction)
+    header(figure.add_subplot(grid[0, :]), review, days)
+    trends(figure.add_subplot(grid[1, :]), review)
+    attendance(figure.add_subplot(grid[2, :]), review, weekly=days > 45)
+    triggers(figure.add_subplot(grid[3, 0]), review)
+    coping(figure.add_subplot(grid[3, 1]), review)
+    footer(figure.add_subplot(grid[4, :]), review, author)
     return figure
 
 
-def header(ax: Axes, review: PatientReview, days: int, *, clipped: bool = False) -> None:
+def header(ax: Axes, review: PatientReview, days: int) -> None:
     ax.axis("off")
     p = review.patient
     start = review.local(review.since or review.until)
     end = review.local(review.until)
-    moment = "%d %b %Y %H:%M" if is_short(review) else "%d %b %Y"
-    asked = f"{days} day{'' if days == 1 else 's'}"
-    period = f"{start:{moment}} – {end:{moment}} " + (
-        f"(since enrolment; {asked} asked)" if clipped else f"({asked})"
-    )
     plan = review.current_plan
     plan_text = (
         "no plan yet"
@@ -160,15 +106,15 @@ def header(ax: Axes, review: PatientReview, days: int, *, clipped: bool = False)
     ax.text(
         0,
         0.45,
-        f"Patient {p.reference} ({initials(p.name or '')})   ·   {period}",
+        f"Patient {p.reference} ({initials(p.name or '')})   ·   "
+        f"{start:%d %b %Y} – {end:%d %b %Y} ({days} days)   ·   {plan_text}",
         fontsize=9.5,
         va="top",
     )
     ax.text(
         0,
         0.05,
-        f"{plan_text[0].upper()}{plan_text[1:]}   ·   care team {review.team.name}   ·   "
-        f"times in {p.timezone}",
+        f"Care team {review.team.name}   ·   times in {p.timezone}",
         fontsize=8,
         va="top",
         color=GREY,
@@ -176,164 +122,68 @@ def header(ax: Axes, review: PatientReview, days: int, *, clipped: bool = False)
 
 
 def time_axis(ax: Axes, review: PatientReview) -> None:
-    """The period on x from its start: a date every day or few days (at most ~9 labels), or
-    the hour (with the date where it changes) when the period is two days or less."""
-    first, last = span(review)
-    ax.set_xlim(first, last)
-    if last - first > SHORT_SPAN:
-        step = max(1, math.ceil((last - first) / 9))
-        days = range(math.ceil(first), math.floor(last) + 1, step)
-        ax.set_xticks(list(days), [f"{origin(review) + timedelta(days=d):%d %b}" for d in days])
-    else:
-        every = next(h for h in (1, 2, 3, 4, 6, 12) if (last - first) * 24 / h <= 8)
-        hours = range(math.ceil(first * 24 / every) * every, math.floor(last * 24) + 1, every)
-        moments = [origin(review) + timedelta(hours=h) for h in hours]
-        labels = [
-            f"{m:%H:%M}" if i and m.date() == moments[i - 1].date() else f"{m:%H:%M}\n{m:%d %b}"
-            for i, m in enumerate(moments)
-        ]
-        ax.set_xticks([h / 24 for h in hours], labels)
+    """The period on x, with a date label every day or every few days (at most ~9)."""
+    last = day_number(review, review.until)
+    ax.set_xlim(day_number(review, review.since or review.until), last)
+    step = max(1, math.ceil(last / 9))
+    ticks = list(range(0, math.floor(last) + 1, step))
+    ax.set_xticks(ticks, [f"{origin(review) + timedelta(days=t):%d %b}" for t in ticks])
     ax.tick_params(labelsize=7.5)
-
-
-def scale_lines(
-    ax: Axes, review: PatientReview, lines: tuple[tuple[QuestionKind, str, str, str], ...]
-) -> list[Artist]:
-    """One line per scale, broken (NaN) wherever a check-in has no answer: a missed day is
-    a gap, never a straight line across it. Returns the legend handles."""
-    from matplotlib.lines import Line2D
-
-    handles: list[Artist] = []
-    for kind, colour, marker, name in lines:
-        track = scale_track(review, kind)
-        if all(value is None for _, value in track):
-            continue
-        xs = [day_number(review, moment) for moment, _ in track]
-        ys = [math.nan if value is None else value for _, value in track]
-        ax.plot(xs, ys, color=colour, marker=marker, ms=3.5, lw=1.3, gid=f"scale:{kind.value}")
-        handles.append(Line2D([], [], color=colour, marker=marker, ms=4, label=name))
-    return handles
-
-
-def alert_lines(ax: Axes, review: PatientReview) -> None:
-    for escalation in review.escalations:
-        x = day_number(review, escalation.created_at)
-        ax.axvline(x, color=LEVEL_COLOURS[escalation.level], ls=":", lw=1)
-
-
-def top_legend(ax: Axes, handles: list[Artist]) -> None:
-    """The legend on the panel's title line, right-aligned (titles are short and left)."""
-    if handles:
-        ax.legend(
-            handles=handles,
-            loc="lower right",
-            bbox_to_anchor=(1, 1.0),
-            ncol=len(handles),
-            fontsize=7,
-            frameon=False,
-            handletextpad=0.3,
-            columnspacing=1,
-        )
 
 
 def trends(ax: Axes, review: PatientReview) -> None:
     from matplotlib.lines import Line2D
 
-    ax.set_title("Craving and mood (0–10), use and escalations", loc="left", fontsize=10)
+    ax.set_title("Craving and mood (0–10) with escalations", loc="left", fontsize=10)
     time_axis(ax, review)
-    ax.set_ylim(USE_Y - 0.8, 12)
+    ax.set_ylim(-0.5, 12)
     ax.set_yticks([0, 2, 4, 6, 8, 10])
     ax.grid(axis="y", color="#e5e8ea")
-    handles = scale_lines(ax, review, CRAVING_MOOD)
-    used = [day_number(review, moment) for moment in use_reports(review)]
-    if used:
-        ax.plot(used, [USE_Y] * len(used), ls="", marker="X", ms=6, color=USE_COLOUR, gid="use")
-        handles.append(
-            Line2D([], [], ls="", marker="X", ms=5, color=USE_COLOUR, label="use reported")
-        )
-    alert_lines(ax, review)
+    handles = []
+    for kind, colour, marker, name in (
+        (QuestionKind.CRAVING, "#c0392b", "o", "craving"),
+        (QuestionKind.MOOD, "#2471a3", "s", "mood"),
+    ):
+        points = scale_series(review, kind)
+        if points:
+            xs = [day_number(review, moment) for moment, _ in points]
+            ax.plot(xs, [v for _, v in points], color=colour, marker=marker, ms=3.5, lw=1.3)
+            handles.append(Line2D([], [], color=colour, marker=marker, ms=4, label=name))
     for escalation in review.escalations:
         x = day_number(review, escalation.created_at)
-        ax.plot([x], [ALERT_Y], marker="v", color=LEVEL_COLOURS[escalation.level], ms=7)
-    alert_labels(ax, review)
-    top_legend(ax, handles)
-    if not review.checkins:
-        blank(ax, NO_CHECKINS)
-    elif not any(v is not None for k, *_ in CRAVING_MOOD for _, v in scale_track(review, k)):
-        blank(ax, "No craving or mood answers in this period")
-
-
-def alert_labels(ax: Axes, review: PatientReview) -> None:
-    """Name each alert's level beside its triangle, in one row, never overlapping.
-
-    Alerts whose labels would touch share one label, most severe first ("crisis, urgent ×2"),
-    in the colour of the most severe, to the right of the group's last triangle. A label
-    that would run off the right edge is put to the left of the group's first triangle.
-    """
-    groups: list[list[Escalation]] = []
-    labels: list[Annotation] = []
-    for escalation in review.escalations:  # oldest first
-        x = float(ax.transData.transform((day_number(review, escalation.created_at), ALERT_Y))[0])
-        if labels and x <= right_edge(labels[-1]) + LABEL_GAP:
-            groups[-1].append(escalation)
-            labels.pop().remove()
-        else:
-            groups.append([escalation])
-        labels.append(alert_label(ax, review, groups[-1]))
-        while len(labels) > 1 and left_edge(labels[-1]) <= right_edge(labels[-2]) + LABEL_GAP:
-            labels.pop().remove()
-            labels.pop().remove()
-            joined = groups.pop()
-            groups[-1].extend(joined)
-            labels.append(alert_label(ax, review, groups[-1]))
-
-
-def right_edge(label: Annotation) -> float:
-    return float(label.get_window_extent().x1)
-
-
-def left_edge(label: Annotation) -> float:
-    return float(label.get_window_extent().x0)
-
-
-def alert_label(ax: Axes, review: PatientReview, group: list[Escalation]) -> Annotation:
-    counts = Counter(e.level for e in group)
-    levels = sorted(counts, key=lambda lv: -lv.rank)
-    text = ", ".join(lv.value + (f" ×{counts[lv]}" if counts[lv] > 1 else "") for lv in levels)
-
-    def place(ha: str, dx: float) -> Annotation:
-        beside = group[-1] if ha == "left" else group[0]
-        return ax.annotate(
-            text,
-            (day_number(review, beside.created_at), ALERT_Y),
-            xytext=(dx, 0),
+        colour = LEVEL_COLOURS[escalation.level]
+        ax.axvline(x, color=colour, ls=":", lw=1)
+        ax.plot([x], [11], marker="v", color=colour, ms=7)
+        ax.annotate(
+            escalation.level.value,
+            (x, 11),
+            xytext=(4, -3),
             textcoords="offset points",
-            ha=ha,
-            va="center",
+            ha="left",
             fontsize=6.5,
-            color=LEVEL_COLOURS[levels[0]],
-            gid="alert-label",
+            color=colour,
         )
-
-    label = place("left", 5)
-    if right_edge(label) > ax.get_window_extent().x1:
-        label.remove()
-        label = place("right", -5)
-    return label
-
-
-def confidence_sleep(ax: Axes, review: PatientReview) -> None:
-    ax.set_title("Confidence and sleep (0–10)", loc="left", fontsize=10)
-    time_axis(ax, review)
-    ax.set_ylim(-0.5, 10.5)
-    ax.set_yticks([0, 5, 10])
-    ax.grid(axis="y", color="#e5e8ea")
-    alert_lines(ax, review)
-    top_legend(ax, scale_lines(ax, review, CONFIDENCE_SLEEP))
+    for level in sorted({e.level for e in review.escalations}, key=lambda lv: lv.rank):
+        handles.append(
+            Line2D(
+                [], [], color=LEVEL_COLOURS[level], marker="v", ls="", label=f"alert: {level.value}"
+            )
+        )
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="lower right",
+            bbox_to_anchor=(1, 1.0),
+            ncol=6,
+            fontsize=7,
+            frameon=False,
+            handletextpad=0.3,
+            columnspacing=1,
+        )
     if not review.checkins:
         blank(ax, NO_CHECKINS)
-    elif not any(v is not None for k, *_ in CONFIDENCE_SLEEP for _, v in scale_track(review, k)):
-        blank(ax, "No confidence or sleep answers in this period")
+    elif not any(scale_series(review, k) for k in (QuestionKind.CRAVING, QuestionKind.MOOD)):
+        blank(ax, "No craving or mood answers in this period")
 
 
 def attendance(ax: Axes, review: PatientReview, *, weekly: bool) -> None:
@@ -343,9 +193,8 @@ def attendance(ax: Axes, review: PatientReview, *, weekly: bool) -> None:
     done = sum(b.completed for b in buckets)
     missed = sum(b.missed for b in buckets)
     share = f" ({round(100 * done / (done + missed))}% completed)" if done + missed else ""
-    per = "" if is_short(review) else f" per {'week' if weekly else 'day'}"
     ax.set_title(
-        f"Check-ins{per}: {done} completed, {missed} missed{share}",
+        f"Check-ins per {'week' if weekly else 'day'}: {done} completed, {missed} missed{share}",
         loc="left",
         fontsize=10,
     )
@@ -354,9 +203,6 @@ def attendance(ax: Axes, review: PatientReview, *, weekly: bool) -> None:
     if not buckets or done + missed == 0:
         ax.set_yticks([])
         blank(ax, NO_CHECKINS if not review.checkins else "No finished or missed check-ins")
-        return
-    if is_short(review):
-        each_checkin(ax, review)
         return
     width = 6 if weekly else 0.8
     first = origin(review).date()
@@ -378,36 +224,6 @@ def attendance(ax: Axes, review: PatientReview, *, weekly: bool) -> None:
         label="missed or expired",
     )
     ax.legend(loc="lower right", bbox_to_anchor=(1, 1.0), ncol=2, fontsize=7, frameon=False)
-
-
-def each_checkin(ax: Axes, review: PatientReview) -> None:
-    """For a period of two days or less: one bar per check-in, at the time it was due."""
-    from matplotlib.patches import Patch
-
-    first, last = span(review)
-    width = (last - first) / 60
-    handles = []
-    for statuses, colour, name in (
-        ({CheckinStatus.COMPLETED}, "#2e8b57", "completed"),
-        (MISSED, "#c0392b", "missed or expired"),
-    ):
-        xs = [
-            day_number(review, v.checkin.due_at)
-            for v in review.checkins
-            if v.checkin.status in statuses
-        ]
-        ax.bar(xs, [1] * len(xs), width, color=colour, gid=f"checkins:{name}")
-        handles.append(Patch(color=colour, label=name))
-    ax.set_yticks([])
-    ax.set_ylim(0, 1.1)
-    ax.legend(
-        handles=handles,
-        loc="lower right",
-        bbox_to_anchor=(1, 1.0),
-        ncol=2,
-        fontsize=7,
-        frameon=False,
-    )
 
 
 def bar_labels(ax: Axes, labels: list[str]) -> None:
@@ -473,28 +289,15 @@ def coping(ax: Axes, review: PatientReview) -> None:
     )
 
 
-# the law the footer names, per clinic jurisdiction (COMPANION_JURISDICTION)
-LEGAL_NOTICES = {
-    "US": "Confidential patient health information (HIPAA, 42 CFR Part 2).",
-    "EU": "Confidential health data, a special category under GDPR Art. 9.",
-    "UK": "Confidential health data, a special category under UK GDPR and the DPA 2018.",
-    "AU": "Confidential health information (Privacy Act 1988).",
-    "other": "Confidential patient health information.",
-}
-
-
-def legal_notice(jurisdiction: str) -> str:
-    return LEGAL_NOTICES.get(jurisdiction, LEGAL_NOTICES["other"])
-
-
-def footer(ax: Axes, review: PatientReview, author: str, jurisdiction: str = "US") -> None:
+def footer(ax: Axes, review: PatientReview, author: str) -> None:
     ax.axis("off")
     for i, line in enumerate(summary_lines(review)):
         ax.text(0, 1 - i * 0.2, line, fontsize=8.5, va="top")
     ax.text(
         0,
         0.05,
-        f"{legal_notice(jurisdiction)} Generated {review.until:%Y-%m-%d %H:%M} UTC by {author}.",
+        f"Confidential patient health information (HIPAA, 42 CFR Part 2). Generated "
+        f"{review.until:%Y-%m-%d %H:%M} UTC by {author}.",
         fontsize=7,
         va="top",
         color=GREY,

@@ -99,13 +99,7 @@ def report(
             review = await s.services.reviews.report(s.actor, patient, days=days)
         with console.status("Drawing the report…"):
             author = s.actor.staff.username if s.actor.staff else "system"
-            figure = draw_report(
-                review,
-                days=days,
-                author=author,
-                size=PAPER_SIZES[paper.value],
-                jurisdiction=s.settings.jurisdiction,
-            )
+            figure = draw_report(review, days=days, author=author, size=PAPER_SIZES[paper.value])
             try:
                 with open_private(out, binary=True) as handle:
                     figure.savefig(handle, format=out.suffix.lower()[1:], dpi=150)

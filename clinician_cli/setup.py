@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 
 from bot.bootstrap import build_services, open_store, process_origin
 from bot.config import Settings, load_settings
-from bot.store.database import ensure_reachable, open_database, table_names
+from bot.store.database import open_database, table_names
 from bot.store.migrate import head_revision
 from clinician_cli.context import run_translated
 from clinician_cli.output import say
@@ -43,7 +43,6 @@ def init(
         said: list[str] = []
         probe = open_database(settings.resolved_database_url)
         try:
-            await ensure_reachable(probe)
             existed = bool(await table_names(probe))
         finally:
             await probe.dispose()
@@ -58,10 +57,6 @@ def init(
             else:
                 said.append("Keys come from COMPANION_MASTER_KEYS and COMPANION_INDEX_KEY.")
             services = build_services(opened.store, settings)
-            said.append(
-                f"Installation id: {await services.reviews.installation()} (qualifies this "
-                "clinic's patient references in FHIR exports; kept in the database)"
-            )
             if await services.staff.has_staff():
                 said.append("Staff accounts already exist; no admin created.")
             elif admin is None:

@@ -85,13 +85,7 @@ def test_settings_are_read_from_a_dot_env_file(tmp_path: Path) -> None:
             "45",
             "COMPANION_GLOBAL_RATE=45: input should be less than or equal to 30",
         ),
-        (
-            "COMPANION_CRISIS_REGION",
-            "XX",
-            "COMPANION_CRISIS_REGION=XX: expected an ISO 3166 country code with crisis "
-            "numbers here: AE, AR, AT, AU,",
-        ),
-        ("COMPANION_JURISDICTION", "CA", "COMPANION_JURISDICTION=CA: input should be 'US', 'EU'"),
+        ("COMPANION_CRISIS_REGION", "XX", "COMPANION_CRISIS_REGION=XX: input should be 'US', 'UK'"),
         ("COMPANION_LOG_LEVEL", "LOUD", "COMPANION_LOG_LEVEL=LOUD: input should be 'DEBUG'"),
         (
             "COMPANION_WEBHOOK_URL",

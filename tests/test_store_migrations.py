@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +20,7 @@ from bot.store.database import (
     open_database,
     table_names,
 )
-from bot.store.migrate import (
-    downgrade,
-    head_revision,
-    require_current_schema,
-    schema_status,
-    upgrade,
-)
+from bot.store.migrate import head_revision, require_current_schema, schema_status, upgrade
 from bot.store.tables import Base
 from tests.conftest import postgres_admin_url, skip_or_fail_without_postgres
 
@@ -105,55 +98,3 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None
     finally:
         await db.dispose()
     assert (mode, fks) == ("wal", 1)
-
-
-async def columns(db: Database, table: str) -> set[str]:
-    def read(sync_connection: Any) -> set[str]:
-        from sqlalchemy import inspect
-
-        return {c["name"] for c in inspect(sync_connection).get_columns(table)}
-
-    async with db.engine.connect() as connection:
-        return await connection.run_sync(read)
-
-
-async def test_0002_adds_the_crisis_region_and_goes_back_down(empty_database: Database) -> None:
-    await upgrade(empty_database, "0001")
-    assert "crisis_region" not in await columns(empty_database, "patients")
-    await upgrade(empty_database)
-    assert "crisis_region" in await columns(empty_database, "patients")
-    assert "erased_chats" in await table_names(empty_database)
-    status = await downgrade(empty_database, "0001")
-    assert status.current == "0001"
-    assert "crisis_region" not in await columns(empty_database, "patients")
-    assert "erased_chats" not in await table_names(empty_database)
-    assert (await upgrade(empty_database)).up_to_date
-
-
-async def test_patients_enrolled_before_0002_keep_the_clinics_default_region(
-    empty_database: Database,
-) -> None:
-    await upgrade(empty_database, "0001")
-    at = datetime(2026, 1, 1, tzinfo=UTC)
-    async with empty_database.engine.begin() as connection:
-        await connection.execute(
-            text("INSERT INTO care_teams (id, name, created_at) VALUES ('t1', 'Team', :at)"),
-            {"at": at},
-        )
-        await connection.execute(
-            text("INSERT INTO data_keys (id, master_key_id, created_at) VALUES ('k1', 'm', :at)"),
-            {"at": at},
-        )
-        await connection.execute(
-            text(
-                "INSERT INTO patients (id, reference, team_id, data_key_id, status, timezone, "
-                "language, reachable, window_start, window_end, created_at, updated_at) "
-                "VALUES ('p1', 'P-0001', 't1', 'k1', 'active', 'Europe/Berlin', 'en', true, "
-                "'07:00', '22:00', :at, :at)"
-            ),
-            {"at": at},
-        )
-    await upgrade(empty_database)
-    async with empty_database.engine.connect() as connection:
-        region = (await connection.execute(text("SELECT crisis_region FROM patients"))).scalar()
-    assert region is None  # NULL: the clinic's default (COMPANION_CRISIS_REGION), as before

@@ -94,7 +94,6 @@ class Patient:
     erased_at: datetime | None = None
     awaiting: str | None = None  # e.g. "suggest:add_trigger": what the next free text answers
     awaiting_until: datetime | None = None
-    crisis_region: str | None = None  # ISO 3166 code; None: the clinic's default region
 
     def awaits(self, now: datetime) -> str | None:
         if self.awaiting is None or self.awaiting_until is None or now >= self.awaiting_until:

@@ -34,8 +34,6 @@ TREND_BASELINE_DAYS = 14
 TREND_MIN_BASELINE_POINTS = 3
 
 TRIAGE_LEVELS = ("none", "concern", "crisis")
-EMERGENCY_REASON = "free text describes a medical emergency now"
-"""How a medical-emergency finding's reason starts (stored reasons are read back by it)."""
 
 
 class UnknownTriageLevel(InvalidInput):
@@ -120,7 +118,6 @@ class Finding:
     rule: str
     level: Level
     reason: str
-    emergency: bool = False  # a medical emergency now: above any other crisis (see episodes)
 
 
 @dataclass(frozen=True)
@@ -238,9 +235,8 @@ def _triage_crisis(s: Signals, t: Thresholds) -> Finding | None:
         return None
     summary = "free text suggests crisis"
     if s.emergency:  # the same rule and level as any crisis text; the reason says which
-        summary = EMERGENCY_REASON
-    reason = _triage_reason(summary, s)
-    return Finding("triage_crisis", Level.CRISIS, reason, emergency=s.emergency)
+        summary = "free text describes a medical emergency now"
+    return Finding("triage_crisis", Level.CRISIS, _triage_reason(summary, s))
 
 
 def _triage_concern(s: Signals, t: Thresholds) -> Finding | None:

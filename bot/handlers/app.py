@@ -58,9 +58,6 @@ def build_application(bot: Bot, services: Services) -> Application:  # type: ign
     )
     app.bot_data[SERVICES] = services
     private = filters.ChatType.PRIVATE
-    # an edit is only triaged (never re-run as a command or an answer), so it comes first
-    app.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, messages.on_edited))
-    new = private & filters.UpdateType.MESSAGE
     table = [
         ("start", commands.start),
         ("help", commands.help_),
@@ -74,13 +71,9 @@ def build_application(bot: Bot, services: Services) -> Application:  # type: ign
         ("supporters", commands.supporters),
     ]
     for name, callback in table:
-        app.add_handler(CommandHandler(name, callback, filters=new))
-    app.add_handler(MessageHandler(new & filters.COMMAND, commands.help_))
-    app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, messages.on_text))
-    # a caption (photo, video, document, animation, audio) is read like text
-    app.add_handler(MessageHandler(new & filters.CAPTION, messages.on_text))
-    # stickers, voice, locations, contacts, files without a caption...: a short reply
-    app.add_handler(MessageHandler(new & filters.ATTACHMENT, messages.on_attachment))
+        app.add_handler(CommandHandler(name, callback, filters=private))
+    app.add_handler(MessageHandler(private & filters.COMMAND, commands.help_))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, messages.on_text))
     app.add_handler(CallbackQueryHandler(callbacks.on_button))
     app.add_handler(ChatMemberHandler(messages.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_error_handler(on_error)

@@ -1,8 +1,7 @@
 """Inline buttons: a table of callback-data prefixes to use cases.
 
 Every press is answered (through the outbox) and checked by the use case against the
-chat's patient and the current state; unknown data is answered, audited and ignored, and
-a chat that keeps pressing forged buttons is ignored for a while (``services.refusals``).
+chat's patient and the current state; unknown data is answered and ignored.
 """
 
 from __future__ import annotations
@@ -94,8 +93,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     data = query.data or ""
     route = route_for(data)
-    inbox = services(context).inbox
-    if route is None or inbox.presses_limited(chat):
-        await inbox.ignore_callback(chat, query.id, update.update_id, refused=route is None)
+    if route is None:
+        await services(context).inbox.ignore_callback(chat, query.id, update.update_id)
         return
     await route(services(context), chat, data, query.id, update.update_id)

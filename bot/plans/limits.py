@@ -12,7 +12,6 @@ from dataclasses import dataclass
 MESSAGE_LIMIT = 4096  # Telegram: characters (we count UTF-16 code units, as Telegram does)
 BUTTON_BYTES = 64  # our cap for any text that becomes a button label
 MAX_PLAN_CHARS = 100_000  # a whole plan's YAML text
-MAX_PLAN_FILE_BYTES = 4 * MAX_PLAN_CHARS  # a plan file: the longest valid plan, 4-byte UTF-8
 ID_MAX = 32  # ids travel inside 64-byte callback data
 
 

@@ -162,16 +162,12 @@ def _declared_ids(node: Node) -> list[str]:
 def _check_references(
     reader: Reader, refs: list[Reference], declared: dict[str, list[str]]
 ) -> None:
-    listed: set[str] = set()  # the known ids of a section are listed once, at its first
     for ref in refs:
         known = declared[ref.section]
         if ref.id in known:
             continue
         what = REFERENCED[ref.section]
-        if known and ref.section in listed:
-            message = f"unknown {what} id {ref.id!r} (known ids listed above)"
-        elif known:
-            listed.add(ref.section)
+        if known:
             message = f"unknown {what} id {ref.id!r}; known ids: {', '.join(sorted(known))}"
         else:
             message = f"unknown {what} id {ref.id!r}; the plan has no {ref.section} section to "

@@ -16,28 +16,13 @@ from typing import Any
 
 from aiohttp import web
 from telegram import Bot
-from telegram.error import Conflict, NetworkError, TelegramError
+from telegram.error import NetworkError, TelegramError
 
 from bot.services.inbox import InboxService
 
 log = logging.getLogger(__name__)
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
-ANOTHER_POLLER = (
-    "poll.conflict another bot instance is polling Telegram with this token (409 Conflict: "
-    "terminated by other getUpdates request); updates go to one of them at random. Stop the "
-    "other `companion run` (another machine, a test copy, a second container) or give each "
-    "deployment its own bot (@BotFather /newbot); if you do not know where it runs, revoke "
-    "the token with @BotFather (/revoke). This instance keeps retrying; said once an hour"
-)
-ANOTHER_WEBHOOK = (
-    "poll.conflict a webhook is set for this token (409 Conflict: can't use getUpdates "
-    "while webhook is active), so another instance runs in webhook mode (`companion run "
-    "--webhook`). Run every instance in the same mode, or stop the other one. This instance "
-    "keeps retrying; said once an hour"
-)
-MAX_RETRY = 30.0  # seconds between polling attempts at most
-CONFLICT_REPEAT = 3600.0  # seconds before a continuing 409 Conflict is explained again
 
 
 class Poller:
@@ -56,7 +41,6 @@ class Poller:
         self._timeout = timeout
         self._first_retry = first_retry  # seconds; doubled after each failure, up to 30
         self.offset: int | None = None
-        self._conflict_told_at: float | None = None
 
     async def poll_once(self) -> int:
         """One getUpdates round: store the batch, then (next call) confirm it."""
@@ -88,31 +72,14 @@ class Poller:
                     webhook_removed = True
                 await self.poll_once()
                 delay = self._first_retry
-            except Conflict as exc:
-                self._report_conflict(exc)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_RETRY)
             except (NetworkError, TelegramError, OSError) as exc:
                 log.warning("poll.error error=%s retry_in=%.0fs", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_RETRY)
+                delay = min(delay * 2, 30.0)
             except Exception:  # the database, say: keep receiving once it is back
                 log.exception("poll.store_error retry_in=%.0fs", delay)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_RETRY)
-
-    def _report_conflict(self, exc: Conflict) -> None:
-        """Say what a 409 means once (again after ``CONFLICT_REPEAT`` seconds, so it is not
-        lost in a long log); two pollers keep ending each other's requests, so in between
-        a poll may succeed and the next one fail again."""
-        now = asyncio.get_running_loop().time()
-        told = self._conflict_told_at
-        if told is not None and now - told < CONFLICT_REPEAT:
-            log.debug("poll.conflict")
-            return
-        self._conflict_told_at = now
-        webhook = "webhook" in exc.message.lower()
-        log.error(ANOTHER_WEBHOOK if webhook else ANOTHER_POLLER)
+                delay = min(delay * 2, 30.0)
 
 
 class WebhookReceiver:

@@ -84,31 +84,6 @@ class SandboxClient:
         reply = await self._request("POST", f"/users/{user_id}/messages", body)
         return int(reply["update_id"])
 
-    async def send_attachment(
-        self,
-        user_id: int,
-        kind: str,
-        *,
-        caption: str | None = None,
-        chat_id: int | None = None,
-        **options: Any,
-    ) -> int:
-        """Send a photo, video, document, animation, audio, voice, video_note, sticker,
-        location or contact (``caption`` on the first six); the update id. ``options``:
-        ``emoji``, ``latitude``/``longitude``, ``phone_number``/``first_name``,
-        ``file_name``, ``duration``, as the kind takes them."""
-        body = {"kind": kind, "caption": caption, "chat_id": chat_id, "options": options}
-        reply = await self._request("POST", f"/users/{user_id}/attachments", body)
-        return int(reply["update_id"])
-
-    async def edit_text(
-        self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None
-    ) -> int:
-        """Edit the text or caption of a message the user sent (``edited_message``)."""
-        body = {"message_id": message_id, "text": text, "chat_id": chat_id}
-        reply = await self._request("POST", f"/users/{user_id}/edits", body)
-        return int(reply["update_id"])
-
     async def press_button(
         self,
         user_id: int,

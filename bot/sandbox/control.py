@@ -14,9 +14,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import attachments, people
+from bot.sandbox import people
 from bot.sandbox.botapi import REGISTRY
-from bot.sandbox.entities import has_lone_surrogate
 from bot.sandbox.errors import ControlError, invalid
 from bot.sandbox.state import BotWorld
 from bot.sandbox.views import user_view
@@ -72,8 +71,6 @@ def control(handler: Callable[[Call], Awaitable[Any]]) -> Handler:
                     raise invalid("the body must be a JSON object") from None
             if not isinstance(body, dict):
                 raise invalid("the body must be a JSON object")
-            if has_lone_surrogate(body):  # Telegram's clients cannot send one either
-                raise invalid("strings must be encoded in UTF-8 (a lone surrogate is not text)")
             result = await handler(Call(request, body))
         except ControlError as exc:
             return web.json_response({"ok": False, "error": exc.message}, status=exc.status)
@@ -133,36 +130,6 @@ async def send_text(call: Call) -> dict[str, Any]:
         call.path_int("user_id"),
         call.get("text", str, required=True),
         call.get("chat_id", int),
-    )
-    return {"update_id": sent.update_id, "message_id": sent.message_id}
-
-
-@routes.post("/sandbox/users/{user_id}/attachments")
-@control
-async def send_attachment(call: Call) -> dict[str, Any]:
-    options = call.body.get("options", {})
-    if not isinstance(options, dict):
-        raise invalid("options must be an object")
-    sent = attachments.send_attachment(
-        call.world,
-        call.path_int("user_id"),
-        call.get("kind", str, required=True),
-        caption=call.get("caption", str),
-        chat_id=call.get("chat_id", int),
-        options=options,
-    )
-    return {"update_id": sent.update_id, "message_id": sent.message_id}
-
-
-@routes.post("/sandbox/users/{user_id}/edits")
-@control
-async def edit_message(call: Call) -> dict[str, Any]:
-    sent = attachments.edit_message(
-        call.world,
-        call.path_int("user_id"),
-        call.get("message_id", int, required=True),
-        call.get("text", str, required=True),
-        chat_id=call.get("chat_id", int),
     )
     return {"update_id": sent.update_id, "message_id": sent.message_id}
 

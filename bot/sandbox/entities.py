@@ -18,23 +18,6 @@ class Rendered:
     entities: list[Entity] = field(default_factory=list)
 
 
-def has_lone_surrogate(value: object) -> bool:
-    """True if a string anywhere in ``value`` (nested lists and dicts too) holds a UTF-16
-    surrogate code point: a JSON escape such as ``"\\ud800"`` with no partner, which is
-    not text. Telegram refuses such strings ("strings must be encoded in UTF-8")."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_lone_surrogate(item) for item in value)
-    return False
-
-
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 

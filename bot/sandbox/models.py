@@ -109,7 +109,6 @@ class BotMessage:
     deleted: bool = False
     from_bot: bool = True
     sender_id: int = 0
-    attachment: str | None = None  # what a user sent besides text: "sticker", "voice", ...
 
     @property
     def caption(self) -> str | None:
@@ -172,7 +171,6 @@ class BotMessage:
             deleted=data.get("deleted", False),
             from_bot=data.get("from_bot", True),
             sender_id=data.get("sender_id", 0),
-            attachment=data.get("attachment"),
         )
 
 

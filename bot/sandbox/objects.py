@@ -93,7 +93,6 @@ def message(world: BotWorld, stored: StoredMessage, *, with_reply: bool = True) 
         body["photo"] = photo_sizes(stored.photo)
     if stored.document is not None:
         body["document"] = document(stored.document)
-    body.update(stored.attachment)
     if stored.text is not None:
         key = "caption" if stored.is_caption else "text"
         body[key] = stored.text

@@ -16,10 +16,8 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiMapping
 
-from bot.sandbox.entities import has_lone_surrogate
 from bot.sandbox.errors import ApiError
 
-NOT_UTF8 = "strings must be encoded in UTF-8"  # Telegram's words for a lone surrogate
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", ""})
 
@@ -109,12 +107,9 @@ class Params:
         if isinstance(value, (dict, list)):
             return value
         try:
-            decoded = json.loads(str(value))
+            return json.loads(str(value))
         except ValueError:
             raise ApiError.bad_request(f"can't parse {name} JSON object") from None
-        if has_lone_surrogate(decoded):
-            raise ApiError.bad_request(NOT_UTF8)
-        return decoded
 
     def upload(self, name: str) -> Upload | None:
         """The uploaded file for a parameter: a part named after it, or ``attach://<part>``."""
@@ -167,8 +162,6 @@ async def read_params(request: web.Request) -> Params:
             values.update(_form_values(form, uploads))
         else:
             await request.read()
-    if has_lone_surrogate(values):
-        raise ApiError.bad_request(NOT_UTF8)
     return Params(values, uploads)
 
 

@@ -171,6 +171,3 @@ def _room_of(world: BotWorld, person: User, chat_id: int | None) -> Chat:
     if not room.is_group and person.blocked:
         raise ControlError(409, "the user has blocked the bot; unblock it first")
     return room
-
-
-room_for_user = _room_of  # for the other things a user sends (``attachments``)

@@ -12,10 +12,8 @@ or alone with ``companion sandbox`` (see ``serve_forever``).
 from __future__ import annotations
 
 import asyncio
-import errno
 import ipaddress
 import logging
-import os
 import time
 from types import TracebackType
 
@@ -42,23 +40,6 @@ def build_app(registry: Registry) -> web.Application:
     for module in (control, control_reading, control_settings):
         app.router.add_routes(module.routes)
     return app
-
-
-class CannotListen(Exception):
-    """The address or port cannot be listened on (in use, not this machine's, privileged)."""
-
-
-def _cannot_listen(host: str, port: int, exc: OSError) -> CannotListen:
-    if exc.errno == errno.EADDRINUSE:
-        return CannotListen(
-            f"port {port} on {host} is already in use (another sandbox?): pick a free one "
-            f"with --port, e.g. companion sandbox --port {port + 1}"
-        )
-    reason = os.strerror(exc.errno) if exc.errno else str(exc)
-    return CannotListen(
-        f"cannot listen on {host}:{port} ({reason}): check --host and --port "
-        "(ports below 1024 need privileges)"
-    )
 
 
 class SandboxServer:
@@ -110,11 +91,7 @@ class SandboxServer:
         )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
-        try:
-            await site.start()
-        except OSError as exc:
-            await runner.cleanup()
-            raise _cannot_listen(self.host, self.port, exc) from None
+        await site.start()
         self._runner = runner
         if self.port == 0:
             server = site._server

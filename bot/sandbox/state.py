@@ -78,9 +78,6 @@ class StoredMessage:
     reply_to_message_id: int | None = None
     photo: StoredFile | None = None
     document: StoredFile | None = None
-    # what a user sent besides text (Telegram's fields: sticker, voice, location, ...)
-    attachment: dict[str, Any] = field(default_factory=dict)
-    attachment_kind: str | None = None
     history: list[Version] = field(default_factory=list)
     edit_date: float | None = None
     deleted: bool = False

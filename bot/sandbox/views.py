@@ -56,7 +56,6 @@ def message_view(stored: StoredMessage) -> dict[str, Any]:
         "reply_to_message_id": stored.reply_to_message_id,
         "photo": file_view(stored.photo),
         "document": file_view(stored.document),
-        "attachment": stored.attachment_kind,
         "versions": [
             {
                 "text": version.text,

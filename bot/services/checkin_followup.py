@@ -36,15 +36,9 @@ def follow_up(
         body = "\n".join(steps) if steps else texts.AFTER_SLIP_DEFAULT
         told = escalated and plan.escalation.tell_patient is not False
         tell = "\n\n" + texts.CARE_TEAM_TOLD if told else ""
-        own = plan.after_a_slip is not None and bool(plan.after_a_slip.message)
-        intro = (
-            texts.AFTER_SLIP_INTRO
-            if own
-            else f"{texts.AFTER_SLIP_INTRO}\n{texts.AFTER_SLIP_REFRAME}"
-        )
         out.to_patient(
             patient.id,
-            f"{intro}\n\n{body}{tell}",
+            f"{texts.AFTER_SLIP_INTRO}\n\n{body}{tell}",
             purpose="after-slip",
             key="slip",
         )

@@ -23,11 +23,9 @@ from bot.services.checkin_followup import follow_up
 from bot.services.checkin_pads import NONE_VALUE, CheckinPads, parse_value, question_text
 from bot.services.escalations import EscalationService, team_alerted
 from bot.services.outgoing import Outgoing, commit
-from bot.services.outside_care import answer_outside_care, reply_for
 from bot.services.patients import PatientAccess
 from bot.services.planbook import CurrentPlan, PlanBook
 from bot.services.ports import Clock, Signer, UnitOfWork, UnitOfWorkFactory
-from bot.services.refusals import PressRefusals
 from bot.services.safety import SafetyService
 
 log = logging.getLogger(__name__)
@@ -47,7 +45,6 @@ class CheckinService:
         *,
         reminder_after: timedelta,
         expires_after: timedelta,
-        refusals: PressRefusals | None = None,
     ) -> None:
         self._uows = uows
         self._clock = clock
@@ -58,7 +55,6 @@ class CheckinService:
         self.reminder_after = reminder_after
         self.expires_after = expires_after
         self._access = PatientAccess(clock)
-        self.refusals = refusals or PressRefusals(clock)
 
     # --- creating ---------------------------------------------------------------------
     def new_checkin(
@@ -103,10 +99,8 @@ class CheckinService:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await uow.patients.by_chat(chat_id)
             if patient is None or patient.status not in ACTIVE:
-                if patient is not None and patient.status is PatientStatus.PAUSED:
+                if patient is not None:
                     out.to_patient(patient.id, texts.CHECKIN_UNAVAILABLE, purpose="checkin")
-                else:  # ended, not agreed yet, or not a patient: say so, never "paused"
-                    await answer_outside_care(uow, chat_id, "checkin", out)
                 await commit(uow, out, update_id)
                 return
             checkin = await uow.checkins.open_for_patient(patient.id)
@@ -202,28 +196,30 @@ class CheckinService:
             press = buttons.parse_checkin_press(data)
             checkin = None if press is None else await uow.checkins.get(press.checkin_id, lock=True)
             if patient is None:
-                await self.refusals.unknown_chat(uow, out, chat_id, "checkin", callback_query_id)
+                await self._refuse(uow, "unknown_chat", None)
                 await commit(uow, out, update_id)
                 return
             out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
-            refused: str | None = None
             if press is None or checkin is None or checkin.patient_id != patient.id:
-                refused = "forged"
+                await self._refuse(uow, "forged", patient.reference)
             elif not checkin.status.open or (checkin.expires_at and checkin.expires_at <= now):
                 out.to_patient(patient.id, texts.CHECKIN_STALE, purpose="checkin")
-                refused = "stale"
+                await self._refuse(uow, "stale", patient.reference)
             elif patient.status not in ACTIVE:
-                closed = reply_for(patient.status, "checkin") or texts.CHECKIN_UNAVAILABLE
-                out.to_patient(patient.id, closed, purpose="checkin")
-                refused = "stale"
+                out.to_patient(patient.id, texts.CHECKIN_UNAVAILABLE, purpose="checkin")
             else:
-                refused = await self._apply(uow, patient, checkin, press, out)
+                await self._apply(uow, patient, checkin, press, out)
                 await self._touch(uow, patient, now)
-            if refused is not None:
-                await self.refusals.refuse(
-                    uow, chat_id, "checkin", refused, patient_ref=patient.reference
-                )
             await commit(uow, out, update_id)
+
+    async def _refuse(self, uow: UnitOfWork, why: str, patient_ref: str | None) -> None:
+        log.info("checkin.press_ignored reason=%s", why)
+        await uow.audit.append(
+            actor="system",
+            action=f"checkin.press_{why}",
+            at=self._clock.now(),
+            patient_ref=patient_ref,
+        )
 
     async def _apply(
         self,
@@ -232,21 +228,21 @@ class CheckinService:
         checkin: Checkin,
         press: buttons.Press,
         out: Outgoing,
-    ) -> str | None:
-        """Apply a press that fits the open check-in; why it was refused, or None."""
+    ) -> None:
         current = await self._plan_for(uow, checkin)
         questions = current.questions
         if press.kind == buttons.START:
             if checkin.question_ref is None:  # not started yet: ask the first question
                 await self._ask(uow, patient, checkin, current, out)
-            return None  # pressed again once it started: nothing to do, nothing refused
+            return
         if press.position != checkin.cursor or checkin.cursor >= len(questions):
-            return "stale"
+            await self._refuse(uow, "stale", patient.reference)
+            return
         position = checkin.cursor
         question = questions[position]
         if press.kind == buttons.SKIP:
             await self._record(uow, patient, checkin, question, position, None, current, out)
-            return None
+            return
         matched = self._pads.match(checkin, position, question, current.plan, press.tag)
         if press.kind == buttons.TOGGLE and matched is not None and matched != NONE_VALUE:
             selected = await uow.checkins.selection(checkin)
@@ -268,7 +264,7 @@ class CheckinService:
                     buttons=rows,
                     key=f"sel:{len(selected)}",
                 )
-            return None
+            return
         if press.kind == buttons.DONE:
             value: Any = await uow.checkins.selection(checkin)
             if question.kind is QuestionKind.CHOICE:
@@ -276,9 +272,9 @@ class CheckinService:
         elif press.kind == buttons.ANSWER and matched is not None:
             value = parse_value(question, matched)
         else:
-            return "forged"
+            await self._refuse(uow, "forged", patient.reference)
+            return
         await self._record(uow, patient, checkin, question, position, value, current, out)
-        return None
 
     async def _record(
         self,

@@ -1,12 +1,8 @@
 """Everything else a patient says: free text, /help, /stop, /mydata, blocking the bot.
 
-Free text — a caption of a photo, video, document, animation or audio too — is always
-triaged first (crisis → the SOS path at once), then given to whatever is waiting for it:
-an open check-in's text question, a plan suggestion, a setting. A message with nothing
-to read (a sticker, voice, a location, a contact, a bare file) gets a short reply saying
-what the bot can read and where the plan and /sos are. An edited message is triaged
-again and nothing else: an edit never answers a question a second time. Unknown chats
-get one neutral line and learn nothing.
+Free text is always triaged first (crisis → the SOS path at once), then given to
+whatever is waiting for it: an open check-in's text question, a plan suggestion, a
+setting. Unknown chats get one neutral line and learn nothing.
 """
 
 from __future__ import annotations
@@ -23,12 +19,9 @@ from bot.services import texts
 from bot.services.checkins import CheckinService
 from bot.services.escalations import EscalationService
 from bot.services.outgoing import SOS_KEYBOARD, Outgoing, commit
-from bot.services.outside_care import ENDED, IN_CARE, answer_outside_care
 from bot.services.patients import end_all_support
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.services.refusals import PressRefusals
 from bot.services.safety import SafetyService
-from bot.services.supporter_membership import not_a_patient_text
 from bot.services.supporters import SupporterService
 
 STOP_YES = "stop:yes"
@@ -54,8 +47,6 @@ class ConversationService:
         checkins: CheckinService,
         escalations: EscalationService,
         supporters: SupporterService,
-        *,
-        refusals: PressRefusals | None = None,
     ) -> None:
         self._uows = uows
         self._clock = clock
@@ -64,7 +55,6 @@ class ConversationService:
         self._escalations = escalations
         self._supporters = supporters
         self.consumers: list[TextConsumer] = []
-        self.refusals = refusals or PressRefusals(clock)
 
     async def _patient(self, uow: UnitOfWork, chat_id: int) -> Patient | None:
         patient = await uow.patients.by_chat(chat_id)
@@ -74,7 +64,11 @@ class ConversationService:
 
     async def _unknown(self, uow: UnitOfWork, chat_id: int, out: Outgoing) -> None:
         """Not a patient: a supporter gets their own help; anyone else one neutral line."""
-        text = await not_a_patient_text(uow, chat_id)
+        text = texts.NOT_ENROLLED
+        if await self._supporters.is_supporter_chat(uow, chat_id):
+            text = texts.Supporters.SUPPORTER_HELP
+        elif await uow.staff.by_chat(chat_id) is not None:
+            text = texts.STAFF_HELP
         out.add("chat", "-", "sendMessage", {"chat_id": chat_id, "text": text}, purpose="unknown")
 
     async def free_text(self, chat_id: int, text: str, update_id: int) -> None:
@@ -94,10 +88,6 @@ class ConversationService:
             if patient.status is PatientStatus.ONBOARDING:
                 if not handled:
                     out.to_patient(patient.id, texts.NEEDS_CONSENT, purpose="onboarding")
-            elif patient.status not in IN_CARE:  # care has ended: triaged, nothing waits
-                if not handled:
-                    await answer_outside_care(uow, chat_id, "text", out)
-                handled = True
             elif await self._checkins.text_answer(uow, patient, text, out):
                 handled = True
             else:
@@ -119,37 +109,6 @@ class ConversationService:
                 out.to_patient(patient.id, texts.UNREADABLE, purpose="help")
             await commit(uow, out, update_id)
 
-    async def unreadable(self, chat_id: int, update_id: int, *, spoken: bool = False) -> None:
-        """A message with no text to read; ``spoken``: a voice or video note."""
-        now = self._clock.now()
-        async with self._uows() as uow:
-            out = Outgoing(f"upd:{update_id}", now)
-            patient = await self._patient(uow, chat_id)
-            if patient is None:
-                await self._unknown(uow, chat_id, out)
-            else:
-                patient = replace(patient, last_interaction_at=now, updated_at=now)
-                await uow.patients.update(patient)
-                if patient.status is PatientStatus.ONBOARDING:
-                    out.to_patient(patient.id, texts.NEEDS_CONSENT, purpose="onboarding")
-                elif patient.status not in IN_CARE:  # care has ended: what still works
-                    await answer_outside_care(uow, chat_id, "text", out)
-                else:
-                    text = texts.CANNOT_LISTEN if spoken else texts.CANNOT_READ
-                    out.to_patient(patient.id, text, purpose="help")
-            await commit(uow, out, update_id)
-
-    async def edited_text(self, chat_id: int, text: str, update_id: int) -> None:
-        """An edited message: crisis language in it gets the SOS path like any message;
-        anything else is left as it was (no reply, no answer recorded again)."""
-        now = self._clock.now()
-        async with self._uows() as uow:
-            out = Outgoing(f"upd:{update_id}", now)
-            patient = await self._patient(uow, chat_id)
-            if patient is not None:
-                await self._safety.triage_text(uow, patient, text, out, source="an edited message")
-            await commit(uow, out, update_id)
-
     async def help(self, chat_id: int, update_id: int) -> None:
         now = self._clock.now()
         async with self._uows() as uow:
@@ -157,8 +116,6 @@ class ConversationService:
             patient = await self._patient(uow, chat_id)
             if patient is None:
                 await self._unknown(uow, chat_id, out)
-            elif patient.status not in IN_CARE:  # what still works, and what has ended
-                await answer_outside_care(uow, chat_id, "help", out)
             else:
                 out.to_patient(patient.id, texts.HELP, purpose="help", reply_keyboard=SOS_KEYBOARD)
             await commit(uow, out, update_id)
@@ -178,8 +135,6 @@ class ConversationService:
             patient = await self._patient(uow, chat_id)
             if patient is None:
                 await self._unknown(uow, chat_id, out)
-            elif patient.status in ENDED:  # nothing left to stop
-                await answer_outside_care(uow, chat_id, "stop", out)
             else:
                 out.to_patient(
                     patient.id,
@@ -196,11 +151,9 @@ class ConversationService:
         async with self._uows() as uow:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await self._patient(uow, chat_id)
-            if patient is None:
-                await self.refusals.unknown_chat(uow, out, chat_id, "stop", callback_query_id)
-            else:
+            if patient is not None:
                 out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
-                if not confirmed or patient.status in ENDED:
+                if not confirmed or patient.status is PatientStatus.UNENROLLED:
                     out.to_patient(patient.id, texts.STOP_KEPT, purpose="stop")
                 else:
                     stopped = replace(patient, status=PatientStatus.UNENROLLED, updated_at=now)

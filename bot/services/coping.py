@@ -15,10 +15,8 @@ from bot.domain.ids import new_id
 from bot.domain.model import CopingSession, Patient, PatientStatus
 from bot.services import texts
 from bot.services.outgoing import Button, Outgoing, commit
-from bot.services.outside_care import answer_outside_care
 from bot.services.planbook import PlanBook
 from bot.services.ports import Clock, Signer, UnitOfWork, UnitOfWorkFactory
-from bot.services.refusals import PressRefusals
 
 START = "cope:start"
 RATE = "cr"  # cr:<session>:<b|a>:<tag>
@@ -37,14 +35,12 @@ class CopingService:
         signer: Signer,
         *,
         step_gap: timedelta = STEP_GAP,
-        refusals: PressRefusals | None = None,
     ) -> None:
         self._uows = uows
         self._clock = clock
         self._plans = planbook
         self._signer = signer
         self.step_gap = step_gap
-        self.refusals = refusals or PressRefusals(clock)
 
     def _tag(self, *parts: str) -> str:
         return self._signer.tag("|".join(parts))
@@ -73,8 +69,6 @@ class CopingService:
         async with self._uows() as uow:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await self._active_patient(uow, chat_id)
-            if patient is None and callback_query_id:  # the button, from a chat not in care
-                await self.refusals.unknown_chat(uow, out, chat_id, "plan", callback_query_id)
             if patient is not None:
                 if callback_query_id:
                     out.answer_callback(
@@ -94,8 +88,6 @@ class CopingService:
                     purpose="coping",
                     buttons=self._pad(session, "b"),
                 )
-            if patient is None and not callback_query_id:  # /cope from a chat not in care
-                await answer_outside_care(uow, chat_id, "cope", out)
             await commit(uow, out, update_id)
 
     async def press(self, chat_id: int, data: str, callback_query_id: str, update_id: int) -> None:
@@ -104,22 +96,16 @@ class CopingService:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await self._active_patient(uow, chat_id)
             if patient is None:
-                await self.refusals.unknown_chat(uow, out, chat_id, "plan", callback_query_id)
                 await commit(uow, out, update_id)
                 return
             out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
             parts = data.split(":")
-            refused: str | None = "forged"
             if parts[0] == RATE and len(parts) == 4:
-                refused = await self._rate(uow, patient, parts[1], parts[2], parts[3], out)
+                await self._rate(uow, patient, parts[1], parts[2], parts[3], out)
             elif parts[0] == HELPED and len(parts) == 3:
-                refused = await self._helped(uow, patient, parts[1], parts[2], out)
+                await self._helped(uow, patient, parts[1], parts[2], out)
             elif parts[0] == TRIED and len(parts) == 2:
-                refused = await self._tried(uow, patient, parts[1], out)
-            if refused is not None:
-                await self.refusals.refuse(
-                    uow, chat_id, "plan", refused, patient_ref=patient.reference
-                )
+                await self._tried(uow, patient, parts[1], out)
             await commit(uow, out, update_id)
 
     async def _own_session(
@@ -136,17 +122,14 @@ class CopingService:
         phase: str,
         tag: str,
         out: Outgoing,
-    ) -> str | None:
-        """A rating; why the press was refused, or None."""
+    ) -> None:
         session = await self._own_session(uow, patient, session_id)
         expected = {"b": "rating_before", "a": "rating_after"}.get(phase)
-        if session is None or expected is None:
-            return "forged"
+        if session is None or session.status != expected:
+            return
         value = next((v for v in range(11) if self._tag(session.id, phase, str(v)) == tag), None)
         if value is None:
-            return "forged"
-        if session.status != expected:
-            return "stale"
+            return
         if phase == "b":
             session = replace(
                 session,
@@ -173,7 +156,6 @@ class CopingService:
             )
             self._ask_helped(patient, session, out)
         await uow.coping.save(session)
-        return None
 
     def _ask_helped(self, patient: Patient, session: CopingSession, out: Outgoing) -> None:
         labels = {
@@ -195,28 +177,23 @@ class CopingService:
 
     async def _helped(
         self, uow: UnitOfWork, patient: Patient, session_id: str, tag: str, out: Outgoing
-    ) -> str | None:
+    ) -> None:
         session = await self._own_session(uow, patient, session_id)
-        if session is None:
-            return "forged"
+        if session is None or session.status != "asking_helped":
+            return
         value = next((v for v in HELPED_VALUES if self._tag(session.id, "helped", v) == tag), None)
         if value is None:
-            return "forged"
-        if session.status != "asking_helped":
-            return "stale"
+            return
         await uow.coping.save(replace(session, helped=value, status="done", finished_at=out.now))
         out.to_patient(patient.id, texts.COPE_HELPED_THANKS, purpose="coping")
-        return None
 
-    async def _tried(
-        self, uow: UnitOfWork, patient: Patient, tag: str, out: Outgoing
-    ) -> str | None:
+    async def _tried(self, uow: UnitOfWork, patient: Patient, tag: str, out: Outgoing) -> None:
         current = await self._plans.current(uow, patient.id)
         strategy = next(
             (c for c in current.plan.coping if self._tag(patient.id, "tried", c.id) == tag), None
         )
-        if strategy is None:  # not a tag we made, or the strategy left the plan since
-            return "forged"
+        if strategy is None:
+            return
         session = CopingSession(
             id=new_id(),
             patient_id=patient.id,
@@ -227,7 +204,6 @@ class CopingService:
         )
         await uow.coping.save(session)
         self._ask_helped(patient, session, out)
-        return None
 
     async def send_due_prompts(self) -> int:
         """Tick: the next urge-surfing prompt for every session whose time has come."""

@@ -26,9 +26,7 @@ from bot.domain.risk import Finding
 from bot.services import texts
 from bot.services.escalations import EscalationService
 from bot.services.outgoing import SOS_KEYBOARD, Outgoing, commit
-from bot.services.outside_care import answer_outside_care
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.services.refusals import PressRefusals
 from bot.services.supporter_membership import telegram_account
 
 MAX_FAILED_PER_HOUR = 5
@@ -52,14 +50,11 @@ class EnrolmentService:
         clock: Clock,
         escalations: EscalationService,
         supporters: SupporterJoin | None = None,
-        *,
-        refusals: PressRefusals | None = None,
     ) -> None:
         self._uows = uows
         self._clock = clock
         self._escalations = escalations
         self.supporters = supporters
-        self.refusals = refusals or PressRefusals(clock)
 
     async def start(
         self,
@@ -90,8 +85,8 @@ class EnrolmentService:
             out.to_patient(
                 patient.id, texts.ALREADY_LINKED, purpose="start", reply_keyboard=SOS_KEYBOARD
             )
-        else:  # care ended, or not a patient's chat (an erased patient's neither)
-            await answer_outside_care(uow, chat_id, "start", out)
+        else:
+            self._reply_unknown(chat_id, texts.START_UNKNOWN, out)
 
     def _reply_unknown(self, chat_id: int, text: str, out: Outgoing) -> None:
         """A chat we do not know: its id travels only inside the encrypted payload."""
@@ -227,16 +222,12 @@ class EnrolmentService:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await uow.patients.by_chat(chat_id)
             if patient is None:
-                await self.refusals.unknown_chat(uow, out, chat_id, "consent", callback_query_id)
+                await uow.audit.append(actor="system", action="callback.unknown_chat", at=now)
                 await commit(uow, out, update_id)
                 return
             out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
             if patient.status is not PatientStatus.ONBOARDING:
-                # a stale button: nothing changes
-                await self.refusals.refuse(
-                    uow, chat_id, "consent", "stale", patient_ref=patient.reference
-                )
-                await commit(uow, out, update_id)
+                await commit(uow, out, update_id)  # a stale button: nothing changes
                 return
             consent = Consent(
                 id=new_id(),

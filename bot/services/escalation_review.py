@@ -25,7 +25,6 @@ from bot.services.access import Actor
 from bot.services.outgoing import Outgoing, commit
 from bot.services.patients import PatientAccess
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.services.refusals import PressRefusals
 
 ACK_PREFIX = "ack:"
 DETAILS_PREFIX = "escd:"
@@ -72,13 +71,10 @@ async def record_event(
 
 
 class EscalationReview:
-    def __init__(
-        self, uows: UnitOfWorkFactory, clock: Clock, refusals: PressRefusals | None = None
-    ) -> None:
+    def __init__(self, uows: UnitOfWorkFactory, clock: Clock) -> None:
         self._uows = uows
         self._clock = clock
         self._access = PatientAccess(clock)
-        self.refusals = refusals or PressRefusals(clock)
 
     # --- closing the loop ---------------------------------------------------------------
     async def _close(
@@ -159,13 +155,6 @@ class EscalationReview:
         )
         return changed
 
-    async def resolve_within(
-        self, uow: UnitOfWork, escalation: Escalation, staff: Staff, out: Outgoing, note: str
-    ) -> Escalation:
-        """Resolve inside the caller's unit of work (a discharge closing what is still
-        open): the timeline, the audit trail and the alert edits as for any resolve."""
-        return await self._close(uow, escalation, staff, out, resolve=True, note=note)
-
     async def acknowledge_from_telegram(
         self, chat_id: int, escalation_id: str, callback_query_id: str, update_id: int
     ) -> None:
@@ -176,44 +165,18 @@ class EscalationReview:
             staff = await uow.staff.by_chat(chat_id)
             escalation = await uow.escalations.get(escalation_id, lock=True)
             answer = "Not available."
-            patient = None if escalation is None else await uow.patients.get(escalation.patient_id)
-            why = await self._refusal(uow, staff, escalation, patient)
-            if why is None and escalation is not None and staff is not None:
-                if escalation.status is EscalationStatus.OPEN:
-                    await self._close(uow, escalation, staff, out, resolve=False, note=None)
-                    answer = f"Acknowledged {escalation.reference}. Thank you."
-                else:
-                    answer = f"{escalation.reference} was already taken."
+            if staff is not None and staff.active and escalation is not None:
+                patient = await uow.patients.get(escalation.patient_id)
+                teams = await uow.teams.team_ids_of(staff.id)
+                if patient is not None and (patient.team_id in teams or staff.is_admin):
+                    if escalation.status is EscalationStatus.OPEN:
+                        await self._close(uow, escalation, staff, out, resolve=False, note=None)
+                        answer = f"Acknowledged {escalation.reference}. Thank you."
+                    else:
+                        answer = f"{escalation.reference} was already taken."
             if staff is not None:
                 out.answer_callback("staff", staff.id, callback_query_id, answer)
-            if why is not None:
-                await self.refusals.refuse(
-                    uow,
-                    chat_id,
-                    "alert",
-                    why,
-                    patient_ref=None if why == "forged" or patient is None else patient.reference,
-                    out=out if staff is None else None,
-                    callback_query_id=callback_query_id,
-                )
             await commit(uow, out, update_id)
-
-    async def _refusal(
-        self,
-        uow: UnitOfWork,
-        staff: Staff | None,
-        escalation: Escalation | None,
-        patient: Patient | None,
-    ) -> str | None:
-        """Why a staff button about ``escalation`` is refused from this chat, or None."""
-        if staff is None:
-            return "unknown_chat"
-        if escalation is None or patient is None:
-            return "forged"
-        if not staff.active:
-            return "denied"
-        teams = await uow.teams.team_ids_of(staff.id)
-        return None if patient.team_id in teams or staff.is_admin else "denied"
 
     async def details_hint(
         self, chat_id: int, escalation_id: str, callback_query_id: str, update_id: int
@@ -223,25 +186,13 @@ class EscalationReview:
             out = Outgoing(f"upd:{update_id}", now)
             staff = await uow.staff.by_chat(chat_id)
             escalation = await uow.escalations.get(escalation_id)
-            patient = None if escalation is None else await uow.patients.get(escalation.patient_id)
-            why = await self._refusal(uow, staff, escalation, patient)
             if staff is not None:
                 text = (
                     "Not available."
-                    if why is not None or escalation is None
+                    if escalation is None
                     else texts.ALERT_DETAILS_HINT.format(escalation=escalation.reference)
                 )
                 out.answer_callback("staff", staff.id, callback_query_id, text)
-            if why is not None:
-                await self.refusals.refuse(
-                    uow,
-                    chat_id,
-                    "alert",
-                    why,
-                    patient_ref=None if why == "forged" or patient is None else patient.reference,
-                    out=out if staff is None else None,
-                    callback_query_id=callback_query_id,
-                )
             await commit(uow, out, update_id)
 
     # --- CLI ------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, timedelta
 
-from bot.domain.episodes import Placement, is_episode, joins_with, place
 from bot.domain.ids import initials, new_id
 from bot.domain.model import (
     DeliveryStatus,
@@ -38,10 +37,17 @@ from bot.services.escalation_review import (
 )
 from bot.services.outgoing import Outgoing, commit
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.services.refusals import PressRefusals
 
+ALERT_AGAIN = frozenset({Level.CRISIS, Level.URGENT})  # never only "added" to a taken alert
 ALERTS = ("sendMessage", "email")  # outbox methods that alert one person
 NOT_ALERTED = (DeliveryStatus.CANCELLED,)  # rows that never counted as an alert
+
+
+def reopens(existing: Escalation, finding: Finding) -> bool:
+    """A crisis or urgent finding on an escalation someone has already taken (acknowledged
+    or resolved) opens a new one that alerts from the first step: adding it to the old
+    one would alert nobody, while the patient is told the team was alerted."""
+    return existing.status is not EscalationStatus.OPEN and finding.level in ALERT_AGAIN
 
 
 async def team_alerted(uow: UnitOfWork, raised: Sequence[Escalation]) -> bool:
@@ -76,19 +82,16 @@ class EscalationService:
         *,
         merge_window: timedelta,
         default_timezone: str,
-        episode_window: timedelta = timedelta(hours=6),
         email_alerts: bool = False,
         webhook_alerts: bool = False,
-        refusals: PressRefusals | None = None,
     ) -> None:
         self._uows = uows
         self._clock = clock
         self._merge = merge_window
-        self._episode = episode_window
         self._zone = default_timezone
         self.email_alerts = email_alerts
         self.webhook_alerts = webhook_alerts
-        self._review = EscalationReview(uows, clock, refusals or PressRefusals(clock))
+        self._review = EscalationReview(uows, clock)
 
     # --- raising ----------------------------------------------------------------------
     async def raise_findings(
@@ -100,21 +103,17 @@ class EscalationService:
         *,
         source: str,
     ) -> list[Escalation]:
-        """Open or add to escalations for these findings, and queue the alerts.
-
-        Where each finding goes is :func:`bot.domain.episodes.place`: findings about the
-        patient's state within the episode window share one escalation, whose level only
-        rises and which re-alerts only when it gets more severe.
-        """
+        """Open or add to escalations for these findings, and queue the first alerts."""
         now = out.now
         raised: list[Escalation] = []
         for finding in findings:
-            window = self._episode if is_episode(finding.rule) else self._merge
-            existing = await uow.escalations.open_for_rules(
-                patient.id, joins_with(finding.rule), now - window
+            existing = await uow.escalations.open_for_rule(
+                patient.id, finding.rule, now - self._merge
             )
-            decision = place(existing, finding)
-            if decision.new or existing is None:
+            followed = None
+            if existing is not None and reopens(existing, finding):
+                followed = existing
+            if existing is None or followed is not None:
                 escalation = Escalation(
                     id=new_id(),
                     number=await uow.meta.next_number("escalation"),
@@ -130,13 +129,13 @@ class EscalationService:
                 await record_event(
                     uow, escalation, "raised", now, detail=f"{source}: {finding.reason}"
                 )
-                if existing is not None:  # someone took the last one; this one alerts afresh
+                if followed is not None:  # someone took the last one; this one alerts afresh
                     await record_event(
                         uow,
                         escalation,
                         "follows",
                         now,
-                        detail=f"after {existing.reference} ({existing.status.value})",
+                        detail=f"after {followed.reference} ({followed.status.value})",
                     )
                 escalation = await self._notify(uow, patient, escalation, out, step=0)
                 await uow.audit.append(
@@ -150,26 +149,22 @@ class EscalationService:
                 reasons = existing.reasons + (
                     () if finding.reason in existing.reasons else (finding.reason,)
                 )
-                upgraded = decision.placement is Placement.UPGRADED
+                upgraded = finding.level.rank > existing.level.rank
                 escalation = replace(
                     existing,
                     reasons=reasons,
                     updated_at=now,
-                    # the level only rises; the rule is the one behind the current level
-                    level=finding.level
-                    if finding.level.rank > existing.level.rank
-                    else existing.level,
-                    rule=finding.rule if upgraded else existing.rule,
+                    level=finding.level if upgraded else existing.level,
                 )
                 await uow.escalations.update(escalation)
                 await record_event(
                     uow,
                     escalation,
-                    decision.placement.value,
+                    "upgraded" if upgraded else "added",
                     now,
                     detail=f"{source}: {finding.reason}",
                 )
-                if decision.alert:
+                if upgraded and escalation.status is EscalationStatus.OPEN:
                     escalation = await self._notify(
                         uow, patient, escalation, out, step=escalation.notify_step
                     )
@@ -456,9 +451,3 @@ class EscalationService:
 
     async def resolve(self, actor: Actor, reference: str, note: str) -> Escalation:
         return await self._review.resolve(actor, reference, note)
-
-    async def resolve_within(
-        self, uow: UnitOfWork, escalation: Escalation, staff: Staff, out: Outgoing, note: str
-    ) -> Escalation:
-        """Resolve inside the caller's unit of work (see ``EscalationReview``)."""
-        return await self._review.resolve_within(uow, escalation, staff, out, note)

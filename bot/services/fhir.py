@@ -1,10 +1,9 @@
 """A patient's review as a FHIR R4 ``Bundle`` (type ``collection``). Pure: no I/O.
 
-Entries, in order: the ``Patient`` (identifier = our reference in a system named after
-this installation, so two clinics' P-0001 never collide; no name: the receiving record
-system already knows who P-0042 is, and the file then identifies no one by itself), the
-current plan as a ``CarePlan``, one ``Questionnaire`` per plan version whose check-in
-questions were answered (plus the current one), and each completed check-in as a
+Entries, in order: the ``Patient`` (identifier = our reference, no name: the receiving
+record system already knows who P-0042 is, and the file then identifies no one by
+itself), the current plan as a ``CarePlan``, one ``Questionnaire`` per plan version whose
+check-in questions were answered (plus the current one), and each completed check-in as a
 ``QuestionnaireResponse``. Every ``fullUrl`` is a ``urn:uuid:`` derived from our row ids
 (stable across exports of the same data), every ``reference`` points at one of them, and
 each response's ``questionnaire`` canonical is the url of a ``Questionnaire`` in the bundle.
@@ -30,6 +29,7 @@ from bot.services.reviews import (
 Resource = dict[str, Any]
 
 SYSTEM = "urn:relapse-companion"
+PATIENT_REFERENCE_SYSTEM = f"{SYSTEM}:patient-reference"
 TRIGGER_SYSTEM = f"{SYSTEM}:trigger"  # codes: the plan's trigger ids
 WARNING_SIGN_SYSTEM = f"{SYSTEM}:warning-sign"  # codes: the plan's warning-sign ids
 COPING_KIND_SYSTEM = f"{SYSTEM}:coping-kind"
@@ -65,16 +65,8 @@ def instant(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def patient_reference_system(installation_id: str) -> str:
-    """The identifier system of our patient references: one per installation."""
-    return f"{SYSTEM}:installation:{installation_id}:patient-reference"
-
-
 def to_bundle(review: PatientReview, *, now: datetime) -> Resource:
-    """The whole bundle of an export's review (it carries the installation id); ``now`` is
-    its timestamp."""
-    if not review.installation_id:
-        raise ValueError("a FHIR bundle needs the installation id (ReviewService.export)")
+    """The whole bundle; ``now`` is its timestamp."""
     patient_url = urn("patient", review.patient.id)
     entries: list[Resource] = [{"fullUrl": patient_url, "resource": patient_resource(review)}]
     current = review.current_plan
@@ -116,11 +108,7 @@ def patient_resource(review: PatientReview) -> Resource:
     return {
         "resourceType": "Patient",
         "identifier": [
-            {
-                "use": "usual",
-                "system": patient_reference_system(review.installation_id),
-                "value": review.patient.reference,
-            }
+            {"use": "usual", "system": PATIENT_REFERENCE_SYSTEM, "value": review.patient.reference}
         ],
         "active": review.patient.status in ACTIVE_STATUSES,
     }

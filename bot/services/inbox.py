@@ -16,7 +16,6 @@ from bot.domain.model import PatientStatus
 from bot.services import texts
 from bot.services.outgoing import AlreadyProcessed, Outgoing, commit
 from bot.services.ports import Clock, UnitOfWorkFactory
-from bot.services.refusals import PressRefusals, answer_chat
 
 if TYPE_CHECKING:
     from bot.services.safety import SafetyService
@@ -31,17 +30,11 @@ IN_CARE = frozenset({PatientStatus.ACTIVE, PatientStatus.PAUSED})
 
 class InboxService:
     def __init__(
-        self,
-        uows: UnitOfWorkFactory,
-        clock: Clock,
-        safety: SafetyService | None = None,
-        *,
-        refusals: PressRefusals | None = None,
+        self, uows: UnitOfWorkFactory, clock: Clock, safety: SafetyService | None = None
     ) -> None:
         self._uows = uows
         self._clock = clock
         self.safety = safety
-        self.refusals = refusals or PressRefusals(clock)
 
     async def receive(self, updates: list[dict[str, Any]]) -> int:
         """Store a batch of raw updates (deduplicated by update_id); returns how many were new."""
@@ -177,26 +170,16 @@ class InboxService:
             await uow.commit()
             return dropped
 
-    def presses_limited(self, chat_id: int) -> bool:
-        """True while this chat's presses are ignored (it kept pressing forged buttons)."""
-        return self.refusals.limited(chat_id)
-
-    async def ignore_callback(
-        self, chat_id: int, callback_query_id: str, update_id: int, *, refused: bool = True
-    ) -> None:
-        """A button nobody handles (``refused``: audited as forged) or a press from a chat
-        that is rate-limited (not audited): answer it (so the spinner stops), move on."""
+    async def ignore_callback(self, chat_id: int, callback_query_id: str, update_id: int) -> None:
+        """A button nobody handles: answer it (so the spinner stops) and move on."""
         now = self._clock.now()
         async with self._uows() as uow:
             out = Outgoing(f"upd:{update_id}", now)
-            answer_chat(out, chat_id, callback_query_id)
-            if refused:
-                patient = await uow.patients.by_chat(chat_id)
-                await self.refusals.refuse(
-                    uow,
-                    chat_id,
-                    "button",
-                    "forged",
-                    patient_ref=None if patient is None else patient.reference,
-                )
+            out.add(
+                "chat",
+                "-",
+                "answerCallbackQuery",
+                {"chat_id": chat_id, "callback_query_id": callback_query_id},
+                purpose="callback",
+            )
             await commit(uow, out, update_id)

@@ -33,10 +33,8 @@ from bot.plans.suggestions import (
 from bot.services import texts
 from bot.services.coping import CopingService
 from bot.services.outgoing import Button, Outgoing, commit
-from bot.services.outside_care import answer_outside_care
 from bot.services.planbook import PlanBook
 from bot.services.ports import Clock, Signer, UnitOfWork, UnitOfWorkFactory
-from bot.services.refusals import PressRefusals
 
 MENU = "pm"
 SECTION = "ps"  # ps:<section>
@@ -74,15 +72,12 @@ class PlanChatService:
         planbook: PlanBook,
         coping: CopingService,
         signer: Signer,
-        *,
-        refusals: PressRefusals | None = None,
     ) -> None:
         self._uows = uows
         self._clock = clock
         self._plans = planbook
         self._coping = coping
         self._signer = signer
-        self.refusals = refusals or PressRefusals(clock)
 
     def _tag(self, patient: Patient, what: str, value: str) -> str:
         return self._signer.tag(f"{patient.id}|{what}|{value}")
@@ -95,8 +90,6 @@ class PlanChatService:
             patient = await uow.patients.by_chat(chat_id)
             if patient is not None and patient.status in SEEN:
                 await self._menu(uow, patient, out)
-            else:
-                await answer_outside_care(uow, chat_id, "plan", out)
             await commit(uow, out, update_id)
 
     async def _menu(self, uow: UnitOfWork, patient: Patient, out: Outgoing) -> None:
@@ -125,7 +118,6 @@ class PlanChatService:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await uow.patients.by_chat(chat_id)
             if patient is None or patient.status not in SEEN:
-                await self.refusals.unknown_chat(uow, out, chat_id, "plan", callback_query_id)
                 await commit(uow, out, update_id)
                 return
             out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
@@ -133,12 +125,10 @@ class PlanChatService:
             current = await self._plans.current(uow, patient.id)
             plan = current.plan
             back = [[(texts.BACK, MENU)]]
-            refused = False
             if head == MENU:
                 await self._menu(uow, patient, out)
             elif head == SECTION and rest in SECTION_TITLES:
-                crisis = self._plans.region_crisis(patient)
-                parts = render_section(plan, rest, crisis_default=crisis)
+                parts = render_section(plan, rest, crisis_default=self._plans.crisis_default)
                 for i, part in enumerate(parts):
                     last = i == len(parts) - 1
                     out.to_patient(
@@ -162,9 +152,8 @@ class PlanChatService:
                 )
                 if trigger is not None:
                     await self._trigger_help(patient, plan, trigger.id, out)
-                refused = trigger is None
             elif head == SUGGEST:
-                refused = not await self._suggest(uow, patient, rest, out)
+                await self._suggest(uow, patient, rest, out)
             elif head == TRIGGER_KIND and rest in {k.value for k in TriggerKind}:
                 await self._await(uow, patient, f"{AWAIT_PREFIX}add_trigger:{rest}", now)
                 out.to_patient(patient.id, texts.PLAN_SUGGESTION_ASK["add_trigger"], purpose="plan")
@@ -174,13 +163,6 @@ class PlanChatService:
                 )
                 if strategy is not None:
                     await self._store_suggestion(uow, patient, MarkNotHelping(strategy.id), out)
-                refused = strategy is None
-            else:
-                refused = True
-            if refused:  # not a button we made for this patient's plan (or no longer in it)
-                await self.refusals.refuse(
-                    uow, chat_id, "plan", "forged", patient_ref=patient.reference
-                )
             await commit(uow, out, update_id)
 
     async def _trigger_help(
@@ -204,7 +186,7 @@ class PlanChatService:
             replace(patient, awaiting=what, awaiting_until=now + AWAIT_FOR, updated_at=now)
         )
 
-    async def _suggest(self, uow: UnitOfWork, patient: Patient, kind: str, out: Outgoing) -> bool:
+    async def _suggest(self, uow: UnitOfWork, patient: Patient, kind: str, out: Outgoing) -> None:
         if not kind:
             rows = [
                 [(label, f"{SUGGEST}:{key}")] for key, label in texts.PLAN_SUGGESTION_LABELS.items()
@@ -225,9 +207,6 @@ class PlanChatService:
             out.to_patient(
                 patient.id, texts.PLAN_WHICH_NOT_HELPING, purpose="plan", buttons=rows or None
             )
-        else:
-            return False
-        return True
 
     async def consume(
         self, uow: UnitOfWork, patient: Patient, awaiting: str, text: str, out: Outgoing

@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.domain.model import Patient
 from bot.domain.thresholds import DEFAULT_THRESHOLDS, Thresholds, override_thresholds
 from bot.plans.checkin import default_checkin
-from bot.plans.crisis import UnknownRegion, check_region, default_crisis, effective_crisis
+from bot.plans.crisis import default_crisis, effective_crisis
 from bot.plans.errors import PlanInvalid
 from bot.plans.escalation import threshold_overrides
 from bot.plans.model import CheckinQuestion, CrisisInfo, Plan
@@ -34,25 +33,7 @@ class CurrentPlan:
 
 class PlanBook:
     def __init__(self, crisis_region: str) -> None:
-        self.default_region = check_region(crisis_region)  # the clinic's default
-
-    def region_of(self, patient: Patient | None) -> str:
-        """The patient's crisis region; the clinic's default where none was set."""
-        return self.checked(None if patient is None else patient.crisis_region)
-
-    def checked(self, region: str | None) -> str:
-        """A stored region code, or the clinic's default for None (or a code not known)."""
-        if region is None:
-            return self.default_region
-        try:
-            return check_region(region)
-        except UnknownRegion:  # a code the table no longer has: never leave them without
-            log.error("planbook.unknown_region")
-            return self.default_region
-
-    def region_crisis(self, patient: Patient | None) -> CrisisInfo:
-        """The crisis lines and emergency number of the patient's region."""
-        return default_crisis(self.region_of(patient))
+        self.crisis_default = default_crisis(crisis_region)
 
     async def current(self, uow: UnitOfWork, patient_id: str) -> CurrentPlan:
         stored = await uow.plans.latest(patient_id)
@@ -71,6 +52,5 @@ class PlanBook:
     def thresholds(self, plan: Plan) -> Thresholds:
         return override_thresholds(DEFAULT_THRESHOLDS, threshold_overrides(plan))
 
-    def crisis(self, plan: Plan, patient: Patient | None) -> CrisisInfo:
-        """What the patient sees: the plan's crisis section, their region's where it has none."""
-        return effective_crisis(plan.crisis, self.region_crisis(patient))
+    def crisis(self, plan: Plan) -> CrisisInfo:
+        return effective_crisis(plan.crisis, self.crisis_default)

@@ -66,7 +66,7 @@ class AuditRepo(Protocol):
         since: datetime | None = None,
         limit: int | None = None,
     ) -> list[AuditEntry]: ...
-    async def verify(self, checkpoints: Iterable[Checkpoint] = ()) -> ChainReport: ...
+    async def verify(self) -> tuple[int, BrokenLink | None]: ...
 
 
 class StaffRepo(Protocol):
@@ -108,7 +108,6 @@ class PatientRepo(Protocol):
         statuses: Collection[PatientStatus] | None = None,
     ) -> list[Patient]: ...
     async def erase(self, patient: Patient, now: datetime) -> Patient: ...
-    async def erased_chat_region(self, chat_id: int) -> tuple[bool, str | None]: ...
     async def states(self, patient_ids: Collection[str]) -> dict[str, PatientState]: ...
     async def silent_since(
         self, before: datetime, limit: int = 500, *, after_id: str | None = None
@@ -258,9 +257,6 @@ class EscalationRepo(Protocol):
     async def open_for_rule(
         self, patient_id: str, rule: str, since: datetime
     ) -> Escalation | None: ...
-    async def open_for_rules(
-        self, patient_id: str, rules: Collection[str], since: datetime
-    ) -> Escalation | None: ...
     async def find(
         self,
         *,
@@ -348,18 +344,6 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
-
-
-class BotIdentityUnknown(Exception):
-    """Telegram could not be asked who the bot is; ``str()`` says why, without the token."""
-
-
-class BotIdentity(Protocol):
-    """Who the bot is on Telegram (``getMe``), for invite links when nobody has said yet."""
-
-    async def username(self) -> str:
-        """The bot's username without the @; raises :class:`BotIdentityUnknown`."""
-        ...
 
 
 class Signer(Protocol):

@@ -54,33 +54,6 @@ def scale_series(review: PatientReview, kind: QuestionKind) -> list[tuple[dateti
     return points
 
 
-def scale_track(review: PatientReview, kind: QuestionKind) -> list[tuple[datetime, int | None]]:
-    """(local due time, value) per finished or missed check-in, oldest first, for a line.
-
-    ``None`` where there is no answer of this kind (missed, expired, skipped or not asked):
-    the report breaks the line there rather than drawing it across the gap. Check-ins still
-    open or cancelled are left out: they are neither an answer nor a gap.
-    """
-    points: list[tuple[datetime, int | None]] = []
-    for view in review.checkins:
-        status = view.checkin.status
-        if status is not CheckinStatus.COMPLETED and status not in MISSED:
-            continue
-        value = view.value(kind)
-        number = value if isinstance(value, int) and not isinstance(value, bool) else None
-        points.append((review.local(view.checkin.due_at), number))
-    return points
-
-
-def use_reports(review: PatientReview) -> list[datetime]:
-    """Local due times of the check-ins where the patient said they had used."""
-    return [
-        review.local(view.checkin.due_at)
-        for view in review.checkins
-        if view.value(QuestionKind.USE) is True
-    ]
-
-
 def adherence(review: PatientReview, *, weekly: bool) -> list[AdherenceBucket]:
     """Completed and missed check-ins per local day (or week), every bucket of the period."""
 

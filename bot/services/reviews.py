@@ -32,7 +32,6 @@ from bot.plans.model import CheckinQuestion, Plan, QuestionKind
 from bot.plans.parser import parse_plan
 from bot.services.access import Actor
 from bot.services.checkin_pads import NONE_VALUE, SCALE_KINDS
-from bot.services.installation import installation_id
 from bot.services.patients import PatientAccess
 from bot.services.planbook import EMPTY_PLAN, CurrentPlan
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -91,7 +90,6 @@ class PatientReview:
     checkins: tuple[CheckinView, ...]  # oldest first
     coping: tuple[CopingSession, ...]
     escalations: tuple[Escalation, ...]  # oldest first
-    installation_id: str = ""  # set by ReviewService.export: qualifies our references
 
     @property
     def zone(self) -> ZoneInfo:
@@ -141,28 +139,11 @@ class ReviewService:
         return await self._gather(actor, reference, "patient.report", Period(days=days))
 
     async def export(self, actor: Actor, reference: str, *, fmt: str) -> PatientReview:
-        """Everything, from the first check-in on, with this installation's id (see
-        :mod:`bot.services.installation`); the audit entry names the format."""
-        return await self._gather(
-            actor, reference, "patient.export", Period(), f"format={fmt}", installation=True
-        )
-
-    async def installation(self) -> str:
-        """This installation's id, made now if it has none (``clinician init`` shows it)."""
-        async with self._uows() as uow:
-            found = await installation_id(uow)
-            await uow.commit()
-        return found
+        """Everything, from the first check-in on; the audit entry names the format."""
+        return await self._gather(actor, reference, "patient.export", Period(), f"format={fmt}")
 
     async def _gather(
-        self,
-        actor: Actor,
-        reference: str,
-        action: str,
-        period: Period,
-        detail: str = "",
-        *,
-        installation: bool = False,
+        self, actor: Actor, reference: str, action: str, period: Period, detail: str = ""
     ) -> PatientReview:
         now = self._clock.now()
         async with self._uows() as uow:
@@ -179,7 +160,6 @@ class ReviewService:
             escalations = await uow.escalations.find(
                 patient_ids=[patient.id], limit=self._escalation_limit, since=start
             )
-            installation_ref = await installation_id(uow) if installation else ""
             await uow.audit.append(
                 actor=actor.audit_name,
                 action=action,
@@ -197,7 +177,6 @@ class ReviewService:
             checkins,
             tuple(coping),
             tuple(sorted(escalations, key=lambda e: e.created_at)),
-            installation_ref,
         )
 
 

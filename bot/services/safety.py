@@ -23,7 +23,6 @@ from bot.domain.model import Escalation, Level, Patient, PatientStatus, Priority
 from bot.domain.risk import Finding, Signals, TriageSignal, assess
 from bot.domain.triage import Assessment, Category, TriageLevel
 from bot.domain.triage import assess as triage
-from bot.plans.crisis import default_crisis
 from bot.plans.model import CrisisInfo, Plan
 from bot.services import texts
 from bot.services.escalation_review import record_event
@@ -31,7 +30,6 @@ from bot.services.escalations import EscalationService, team_alerted
 from bot.services.outgoing import SOS_KEYBOARD, Outgoing, commit, inline
 from bot.services.planbook import PlanBook
 from bot.services.ports import Clock, Signer, UnitOfWork, UnitOfWorkFactory
-from bot.services.refusals import PressRefusals
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +119,6 @@ class SafetyService:
         escalations: EscalationService,
         supporters: SupporterNotices | None = None,
         signer: Signer | None = None,
-        *,
-        refusals: PressRefusals | None = None,
     ) -> None:
         self._uows = uows
         self._clock = clock
@@ -130,7 +126,6 @@ class SafetyService:
         self._escalations = escalations
         self.supporters = supporters
         self.signer = signer
-        self.refusals = refusals or PressRefusals(clock)
 
     async def crisis_response(
         self,
@@ -144,8 +139,8 @@ class SafetyService:
     ) -> None:
         """Crisis lines to the patient (priority 0) and a crisis escalation, together."""
         current = await self._plans.current(uow, patient.id)
-        crisis = self._plans.crisis(current.plan, patient)
-        emergency = crisis.emergency or texts.LOCAL_EMERGENCY
+        crisis = self._plans.crisis(current.plan)
+        emergency = crisis.emergency or "your local emergency number"
         text = crisis_text(crisis, current.plan, header=header.format(emergency=emergency))
         position = len(out.messages)
         message = out.to_patient(
@@ -200,9 +195,7 @@ class SafetyService:
         now = self._clock.now()
         async with self._uows() as uow:
             patient = await uow.patients.by_chat(chat_id)
-            if patient is None:
-                return await self._sos_after_erasure(uow, chat_id, update_id)
-            if patient.status is PatientStatus.ERASED:
+            if patient is None or patient.status in (PatientStatus.ERASED,):
                 return False
             out = Outgoing(f"upd:{update_id}", now)
             risk = assess(Signals(sos=True))
@@ -219,23 +212,6 @@ class SafetyService:
             await commit(uow, out, update_id)
             return True
 
-    async def _sos_after_erasure(self, uow: UnitOfWork, chat_id: int, update_id: int) -> bool:
-        """An erased patient's chat: their region's emergency number and crisis lines, and
-        that no one was alerted. Nothing of theirs is read but the region (not health
-        data); no escalation, no audit row. False if the chat was never a patient's."""
-        erased, region = await uow.patients.erased_chat_region(chat_id)
-        if not erased:
-            return False
-        crisis = default_crisis(self._plans.checked(region))
-        header = texts.SOS_HEADER.format(emergency=crisis.emergency or texts.LOCAL_EMERGENCY)
-        text = crisis_text(crisis, Plan(reasons=()), header=header)
-        out = Outgoing(f"upd:{update_id}", self._clock.now())
-        payload = {"chat_id": chat_id, "text": f"{text}\n\n{texts.SOS_NOT_ENROLLED}"}
-        # purpose as for any stranger's reply: the row says nothing of a crisis
-        out.add("chat", "-", "sendMessage", payload, purpose="unknown", priority=Priority.CRISIS)
-        await commit(uow, out, update_id)
-        return True
-
     async def notify_supporters(
         self, chat_id: int, data: str, callback_query_id: str, update_id: int
     ) -> None:
@@ -244,18 +220,11 @@ class SafetyService:
         async with self._uows() as uow:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await uow.patients.by_chat(chat_id)
-            if patient is None:
-                await self.refusals.unknown_chat(uow, out, chat_id, "supporter", callback_query_id)
-            else:
+            if patient is not None:
                 out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
                 reply = await self._notify_pressed(uow, patient, data, out)
                 if reply is not None:
                     out.to_patient(patient.id, reply, purpose="crisis", priority=Priority.CRISIS)
-                if reply is None or reply == texts.SOS_NOTIFY_EXPIRED:
-                    why = "forged" if reply is None else "stale"
-                    await self.refusals.refuse(
-                        uow, chat_id, "supporter", why, patient_ref=patient.reference
-                    )
             await commit(uow, out, update_id)
 
     async def _notify_pressed(

@@ -14,9 +14,7 @@ from bot.domain.zones import check_zone
 from bot.services import texts
 from bot.services.escalations import EscalationService
 from bot.services.outgoing import Button, Outgoing, commit
-from bot.services.outside_care import answer_outside_care
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.services.refusals import PressRefusals
 from bot.services.schedules import ScheduleService
 
 PREFIX = "set:"
@@ -53,14 +51,11 @@ class SettingsService:
         clock: Clock,
         schedules: ScheduleService,
         escalations: EscalationService,
-        *,
-        refusals: PressRefusals | None = None,
     ) -> None:
         self._uows = uows
         self._clock = clock
         self._schedules = schedules
         self._escalations = escalations
-        self.refusals = refusals or PressRefusals(clock)
 
     async def _patient(self, uow: UnitOfWork, chat_id: int) -> Patient | None:
         patient = await uow.patients.by_chat(chat_id)
@@ -88,8 +83,6 @@ class SettingsService:
             patient = await self._patient(uow, chat_id)
             if patient is not None:
                 self._menu(patient, out)
-            else:
-                await answer_outside_care(uow, chat_id, "settings", out)
             await commit(uow, out, update_id)
 
     async def _await(
@@ -111,12 +104,10 @@ class SettingsService:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await self._patient(uow, chat_id)
             if patient is None:
-                await self.refusals.unknown_chat(uow, out, chat_id, "settings", callback_query_id)
                 await commit(uow, out, update_id)
                 return
             out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
             action = data.removeprefix(PREFIX)
-            refused: str | None = None
             if action == "tz":
                 zones = ZONES_BY_LANGUAGE.get(patient.language, ZONES_BY_LANGUAGE["en"])
                 rows = [[(zone, f"{PREFIX}tz:{zone}")] for zone in zones]
@@ -161,22 +152,12 @@ class SettingsService:
                     patient.id, texts.SETTINGS_ASK_PAUSE, purpose="settings", buttons=rows
                 )
             elif action.startswith("pause:") and action[6:].isdigit():
-                if int(action[6:]) not in PAUSE_DAYS:
-                    refused = "forged"
-                elif patient.status is not PatientStatus.ACTIVE:
-                    refused = "stale"
                 await self._pause(uow, patient, int(action[6:]), out)
             elif action == "resume" and patient.status is PatientStatus.PAUSED:
                 await uow.patients.update(
                     replace(patient, status=PatientStatus.ACTIVE, paused_until=None, updated_at=now)
                 )
                 out.to_patient(patient.id, texts.SETTINGS_SAVED, purpose="settings")
-            else:
-                refused = "stale" if action == "resume" else "forged"
-            if refused is not None:
-                await self.refusals.refuse(
-                    uow, chat_id, "settings", refused, patient_ref=patient.reference
-                )
             await commit(uow, out, update_id)
 
     async def _set_zone(self, uow: UnitOfWork, patient: Patient, name: str, out: Outgoing) -> None:

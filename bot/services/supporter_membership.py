@@ -29,17 +29,6 @@ def telegram_account(first_name: str, username: str | None) -> str:
     return f'"{name}" {handle or t.NO_USERNAME}'
 
 
-async def not_a_patient_text(uow: UnitOfWork, chat_id: int) -> str:
-    """What a chat that is not a patient's is told, by its current status: a supporter
-    still open (invited, pending, active) their own help, a staff member theirs, anyone
-    else — an ended supporter too (revoked, declined, left, expired) — one neutral line."""
-    if any(s.status in OPEN for s in await uow.supporters.by_chat(chat_id)):
-        return t.SUPPORTER_HELP
-    if await uow.staff.by_chat(chat_id) is not None:
-        return texts.STAFF_HELP
-    return texts.NOT_ENROLLED
-
-
 class SupporterMembership:
     def __init__(self, uows: UnitOfWorkFactory, clock: Clock) -> None:
         self._uows = uows
@@ -101,10 +90,8 @@ class SupporterMembership:
         supporter_id: str,
         callback_query_id: str,
         out: Outgoing,
-    ) -> str | None:
-        """Accept or decline (the supporter's chat), confirm or wrong (the patient's chat).
-
-        Returns why the press was refused, or None."""
+    ) -> None:
+        """Accept or decline (the supporter's chat), confirm or wrong (the patient's chat)."""
         now = out.now
         supporter = await uow.supporters.get(supporter_id) if len(supporter_id) == 32 else None
         out.add(
@@ -115,12 +102,10 @@ class SupporterMembership:
             purpose="callback",
         )
         if supporter is None:
-            return "forged"
+            return
         if action in ("accept", "decline"):
-            if supporter.chat_id != chat_id:
-                return "forged"
-            if supporter.status is not SupporterStatus.INVITED:
-                return "stale"
+            if supporter.chat_id != chat_id or supporter.status is not SupporterStatus.INVITED:
+                return
             if action == "decline":
                 await end_support(uow, supporter, SupporterStatus.LEFT, "declined", now)
                 out.add(
@@ -130,7 +115,7 @@ class SupporterMembership:
                     {"chat_id": chat_id, "text": t.DECLINED},
                     purpose="supporter",
                 )
-                return None
+                return
             await uow.supporters.save(
                 replace(supporter, status=SupporterStatus.PENDING, updated_at=now)
             )
@@ -155,12 +140,14 @@ class SupporterMembership:
                     ]
                 ],
             )
-            return None
+            return
         patient = await uow.patients.by_chat(chat_id)
-        if patient is None or patient.id != supporter.patient_id:
-            return "forged"
-        if supporter.status is not SupporterStatus.PENDING:
-            return "stale"
+        if (
+            patient is None
+            or patient.id != supporter.patient_id
+            or supporter.status is not SupporterStatus.PENDING
+        ):
+            return
         if action == "confirm":
             await uow.supporters.save(
                 replace(supporter, status=SupporterStatus.ACTIVE, updated_at=now)
@@ -187,7 +174,6 @@ class SupporterMembership:
         else:
             await end_support(uow, supporter, SupporterStatus.REVOKED, "revoked", now)
             out.to_patient(patient.id, t.REVOKED.format(name=supporter.name), purpose="supporters")
-        return None
 
     async def supporter_stop(self, chat_id: int, update_id: int) -> bool:
         """``/stop`` from a supporter: they leave; the patient learns only that."""

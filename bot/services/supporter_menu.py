@@ -24,10 +24,8 @@ from bot.domain.model import (
 from bot.services import texts
 from bot.services.codes import new_secret_code
 from bot.services.outgoing import Button, Outgoing, commit
-from bot.services.outside_care import answer_outside_care
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.services.supporter_consent import OPEN, PREFIX, active_consent, end_support
-from bot.services.supporter_membership import not_a_patient_text
 from bot.services.supporter_notices import ConsentedNotices
 
 t = texts.Supporters
@@ -39,7 +37,6 @@ CONSENT_PURPOSE = "support from a person the patient chose"
 CONSENT_VERSION = "2026-11-s1"
 # a supporter being set up or still open; a press about anyone ended does nothing
 EDITABLE = (SupporterStatus.DRAFT, *OPEN)
-PATIENT_ACTIONS = ("scope", "scopes_done", "expiry", "edit", "revoke")  # about one supporter
 
 
 class SupporterMenu:
@@ -69,19 +66,18 @@ class SupporterMenu:
         async with self._uows() as uow:
             out = Outgoing(f"upd:{update_id}", now)
             patient = await self._patient(uow, chat_id)
-            if patient is None and await uow.patients.by_chat(chat_id) is None:
-                # the status now, not the past: an ended supporter is not told they are one
-                out.add(
-                    "chat",
-                    "-",
-                    "sendMessage",
-                    {"chat_id": chat_id, "text": await not_a_patient_text(uow, chat_id)},
-                    purpose="supporter",
-                )
-            elif patient is not None:
+            if patient is None:
+                supporting = await uow.supporters.by_chat(chat_id)
+                if supporting:
+                    out.add(
+                        "chat",
+                        "-",
+                        "sendMessage",
+                        {"chat_id": chat_id, "text": t.SUPPORTER_HELP},
+                        purpose="supporter",
+                    )
+            else:
                 await self._menu(uow, patient, out)
-            else:  # a patient not in care (care ended, or not agreed yet)
-                await answer_outside_care(uow, chat_id, "supporters", out)
             await commit(uow, out, update_id)
 
     async def _menu(self, uow: UnitOfWork, patient: Patient, out: Outgoing) -> None:
@@ -125,21 +121,16 @@ class SupporterMenu:
         extra: str,
         callback_query_id: str,
         out: Outgoing,
-    ) -> tuple[str, str | None] | None:
-        """A menu button: add, a scope, scopes done, expiry, change, stop, reach out.
-
-        Returns why the press was refused and the patient's reference, or None."""
+    ) -> None:
+        """A menu button: add, a scope, scopes done, expiry, change, stop, reach out."""
         now = out.now
         patient = await self._patient(uow, chat_id)
         if patient is None:
-            return "unknown_chat", None
+            return
         out.answer_callback("patient", patient.id, callback_query_id, patient_id=patient.id)
-        owned = await self._own(uow, patient, arg) if arg else None
-        supporter = owned
+        supporter = await self._own(uow, patient, arg) if arg else None
         if supporter is not None and supporter.status not in EDITABLE:
             supporter = None  # ended (revoked, left, expired...): an old button does nothing
-        if arg and owned is None:
-            return "forged", patient.reference
         if action == "add":
             await uow.patients.update(
                 replace(
@@ -184,13 +175,6 @@ class SupporterMenu:
                 t.REACH_SENT.format(count=count) if count else t.REACH_NONE,
                 purpose="supporters",
             )
-        elif action == "scopes_done" and supporter is not None:
-            pass  # Done with nothing chosen yet: nothing to do, nothing refused
-        elif owned is not None and supporter is None and action in PATIENT_ACTIONS:
-            return "stale", patient.reference  # about a supporter who has ended
-        else:
-            return "forged", patient.reference
-        return None
 
     async def _own(self, uow: UnitOfWork, patient: Patient, supporter_id: str) -> Supporter | None:
         if len(supporter_id) != 32:

@@ -18,7 +18,6 @@ from bot.services.access import Actor
 from bot.services.outgoing import Outgoing, commit
 from bot.services.patients import PatientAccess
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.services.refusals import PressRefusals
 from bot.services.supporter_consent import PREFIX
 from bot.services.supporter_membership import TWO_SIDED, SupporterMembership
 from bot.services.supporter_menu import AWAIT_PREFIX, SupporterMenu
@@ -29,16 +28,10 @@ class SupporterService:
     prefix = AWAIT_PREFIX
 
     def __init__(
-        self,
-        uows: UnitOfWorkFactory,
-        clock: Clock,
-        *,
-        bot_username: str | None = None,
-        refusals: PressRefusals | None = None,
+        self, uows: UnitOfWorkFactory, clock: Clock, *, bot_username: str | None = None
     ) -> None:
         self._uows = uows
         self._clock = clock
-        self.refusals = refusals or PressRefusals(clock)
         self._access = PatientAccess(clock)
         self._notices = ConsentedNotices(uows, clock)
         self._patient_side = SupporterMenu(uows, clock, self._notices, bot_username=bot_username)
@@ -56,29 +49,11 @@ class SupporterService:
             parts = data.removeprefix(PREFIX).split(":")
             action, arg = parts[0], parts[1] if len(parts) > 1 else ""
             extra = parts[2] if len(parts) > 2 else ""
-            patient_ref: str | None = None
-            if action in TWO_SIDED:  # answered whoever pressed
-                why = await self._supporter_side.press(
-                    uow, chat_id, action, arg, callback_query_id, out
-                )
-                patient = None if why is None else await uow.patients.by_chat(chat_id)
-                patient_ref = None if patient is None else patient.reference
-                answer = None
+            if action in TWO_SIDED:
+                await self._supporter_side.press(uow, chat_id, action, arg, callback_query_id, out)
             else:
-                refused = await self._patient_side.press(
+                await self._patient_side.press(
                     uow, chat_id, action, arg, extra, callback_query_id, out
-                )
-                why, patient_ref = refused if refused is not None else (None, None)
-                answer = callback_query_id if why == "unknown_chat" else None
-            if why is not None:
-                await self.refusals.refuse(
-                    uow,
-                    chat_id,
-                    "supporter",
-                    why,
-                    patient_ref=patient_ref,
-                    out=out,
-                    callback_query_id=answer,
                 )
             await commit(uow, out, update_id)
 

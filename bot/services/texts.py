@@ -112,9 +112,9 @@ CHECKIN_HIGH_CRAVING = (
 )
 COPE_NOW = "Ride it out together"
 
-AFTER_SLIP_INTRO = "Thank you for being honest — that takes courage."
-AFTER_SLIP_REFRAME = (  # only when the plan's after_a_slip has no message of its own
-    "This is information, not failure: it doesn't erase the progress you've made."
+AFTER_SLIP_INTRO = (
+    "Thank you for being honest — that takes courage.\n"
+    "A slip is information, not failure: it doesn't erase the progress you've made."
 )
 AFTER_SLIP_DEFAULT = (
     "Right now: get somewhere safe.\n"
@@ -135,8 +135,6 @@ UPDATE_FAILED = (
 
 SOS_HEADER = "You're not alone. If you are in danger right now, call {emergency}."
 SOS_LINES = "Crisis lines, any time:"
-LOCAL_EMERGENCY = "your local emergency number"
-SOS_NOT_ENROLLED = "You are no longer enrolled with a care team here, so no one has been alerted."
 SOS_PEOPLE = "People on your list:"
 SOS_NOTIFY_OFFER = "Shall I ask your supporters to reach out to you?"
 SOS_NOTIFY_YES = "Yes, ask them"
@@ -268,17 +266,6 @@ SETTINGS_PAUSED = "Check-ins paused until {until}. Your care team has been told.
 SETTINGS_SAVED = "Saved."
 
 UNREADABLE = "Sorry, I didn't understand that. /help lists what I can do."
-# a message with nothing to read (a sticker, a location, a contact, a file without a caption)
-CANNOT_READ = (
-    "I can only read typed words, so I can't open that.\n"
-    "Your plan is under /plan, and /sos shows crisis lines and your people at any time."
-)
-# a voice or video note: nobody listens to it, so say where help is
-CANNOT_LISTEN = (
-    "I can't listen to voice or video messages, sorry — please type instead.\n"
-    "If you need someone now, /sos shows crisis lines and your people, or call your "
-    "local emergency number."
-)
 
 # --- care team alerts (no health details, ever) -------------------------------------
 
@@ -374,129 +361,3 @@ class Supporters:
     REACH_OUT = "{alias} would like you to reach out to them today. A call or message would help."
     CRISIS_NOTICE = "{alias} may need support right now. Please reach out to them."
     WEEKLY = "{alias} checked in on {days} of the last 7 days."
-
-
-class Regions:
-    """What the clinician is told about a patient's crisis region (CLI, not Telegram)."""
-
-    MISMATCH = (
-        "Warning: the time zone {zone} is in {zone_country} ({zone_name}), but the crisis "
-        "region is {region} ({name}). The patient will be shown {name}'s emergency number "
-        "({emergency}) and crisis lines. If they live in {zone_name}, set --region "
-        "{zone_country}."
-    )
-    NO_ZONE_COUNTRY = (
-        "Warning: the time zone {zone} names no country, so the clinic's default crisis "
-        "region {region} ({name}, emergency number {emergency}) applies. If the patient "
-        "lives elsewhere, set --region."
-    )
-    UNCOVERED = (
-        "Warning: the time zone {zone} is in {zone_country}, which has no crisis numbers "
-        "here, so the clinic's default crisis region {region} ({name}, emergency number "
-        "{emergency}) applies. Set --region, and add local lines to the plan's crisis section."
-    )
-    NO_LINE = (
-        "Note: no crisis line is configured for {region} ({name}); the patient will be "
-        "shown the emergency number {emergency} only. Add local crisis lines to the plan's "
-        "crisis section (`crisis:` `lines:` in the plan file, see docs/plan-format.md), "
-        "then `clinician plan set`."
-    )
-
-
-class CareChanges:
-    """What the patient is told when the care team pauses, resumes or ends their care."""
-
-    PAUSED = (
-        "A note from your care team: check-ins are paused for now.\n"
-        "Your plan (/plan) and /sos are still here whenever you want them."
-    )
-    PAUSED_UNTIL = (
-        "A note from your care team: check-ins are paused until {until}.\n"
-        "Your plan (/plan) and /sos are still here whenever you want them."
-    )
-    RESUMED = (
-        "Check-ins are back on: your care team has resumed them.\n"
-        "/checkin starts one now; /plan, /cope and /sos are here as always."
-    )
-    PAUSE_ENDED = (
-        "Check-ins are back on: the pause has ended.\n"
-        "/checkin starts one now; /plan, /cope and /sos are here as always."
-    )
-    WELCOME_BACK = (
-        "Welcome back. Your care team has restarted the companion.\n"
-        "/plan, /checkin, /cope and /sos are here again; /help shows everything."
-    )
-    DISCHARGED = (
-        "Thank you for the time we've spent together.\n"
-        "Your care team has ended your care here. From now on I send no check-ins or "
-        "reminders, your supporters receive nothing more, and /plan, /cope and /settings "
-        "are closed.\n\n"
-        "What stays: /sos shows crisis lines and the emergency number, any time. "
-        "/mydata sends you a copy of what is stored about you, your plan included.\n\n"
-        "If you'd like to come back, ask your care team. Take good care of yourself."
-    )
-
-
-class OutsideCare:
-    """Replies to a patient's command that does not apply in their state (after a
-    discharge, after /stop, before they agreed). /sos always works; see
-    ``bot.services.outside_care`` for which reply goes with which command."""
-
-    # --- care ended by the care team (discharged) -----------------------------------------
-    ENDED_HELP = (
-        "Your care here has ended, so check-ins and reminders have stopped.\n"
-        "What still works:\n"
-        "/sos — crisis lines and the emergency number, any time\n"
-        "/mydata — a copy of what is stored about you\n"
-        "If you'd like to come back, ask your care team."
-    )
-    ENDED_PLAN = (
-        "Your plan is no longer shown here, because your care here has ended.\n"
-        "/mydata sends you a copy of it to keep, and /sos always shows crisis lines."
-    )
-    ENDED_CHECKIN = (
-        "Check-ins have ended, because your care here has ended.\n"
-        "No more check-ins or reminders will come. /sos always shows crisis lines."
-    )
-    ENDED_COPE = (
-        "The guided exercises have closed with your care here.\n"
-        "/sos always shows crisis lines and the emergency number."
-    )
-    ENDED_SETTINGS = (
-        "There is nothing left to set: check-ins ended with your care here.\n"
-        "/sos always shows crisis lines."
-    )
-    ENDED_SUPPORTERS = (
-        "Your supporters no longer receive anything: that ended with your care here.\n"
-        "/sos always shows crisis lines."
-    )
-    ENDED_STOP = (
-        "Nothing more comes from me: your care here has already ended.\n"
-        "Your records are kept as your clinic's policy requires until they erase them. "
-        "/sos still works, any time."
-    )
-    # --- the patient left with /stop (unenrolled) -----------------------------------------
-    STOPPED_HELP = (
-        "You stopped the companion, so nothing more comes from me.\n"
-        "What still works:\n"
-        "/sos — crisis lines and the emergency number, any time\n"
-        "/mydata — a copy of what is stored about you\n"
-        "If you want to come back, ask your care team."
-    )
-    STOPPED_PLAN = (
-        "Your plan is no longer shown here, since you stopped the companion.\n"
-        "/mydata sends you a copy of it to keep, and /sos always shows crisis lines."
-    )
-    STOPPED_CHECKIN = (
-        "Check-ins have ended, since you stopped the companion.\n"
-        "If you want them back, ask your care team. /sos always shows crisis lines."
-    )
-    STOPPED_AGAIN = (
-        "You have already stopped the companion: nothing more comes from me.\n"
-        "/sos still shows crisis lines, any time."
-    )
-    # --- linked, not agreed yet (onboarding) ----------------------------------------------
-    AGREE_FIRST = (
-        "Before we start, please answer the welcome question: agree, or not now.\n"
-        "/start shows it again. /sos shows crisis lines at any time."
-    )

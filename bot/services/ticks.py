@@ -19,7 +19,7 @@ from bot.domain.schedule import load_zone, next_due_text
 from bot.services import texts
 from bot.services.checkins import CheckinService
 from bot.services.escalations import EscalationService
-from bot.services.outgoing import Outgoing, commit
+from bot.services.outgoing import Outgoing
 from bot.services.planbook import PlanBook
 from bot.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
@@ -274,11 +274,9 @@ class TickService:
         return 1
 
     async def end_pauses(self) -> int:
-        """Tick: pauses whose time is up end, and the patient is told check-ins are back."""
         now = self._clock.now()
         async with self._uows() as uow:
             ended = await uow.patients.pause_ended(now)
-            out = Outgoing(f"pause-end:{now.isoformat()}", now)
             for state in ended:
                 patient = await uow.patients.get(state.id)
                 if patient is not None:
@@ -287,12 +285,5 @@ class TickService:
                             patient, status=PatientStatus.ACTIVE, paused_until=None, updated_at=now
                         )
                     )
-                    if patient.linked and patient.reachable:
-                        out.to_patient(
-                            patient.id,
-                            texts.CareChanges.PAUSE_ENDED,
-                            purpose="care",
-                            key=f"pause-end:{patient.id}",
-                        )
-            await commit(uow, out)
+            await uow.commit()
             return len(ended)

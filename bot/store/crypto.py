@@ -10,24 +10,17 @@ Key hierarchy:
 
 Blind indexes use a separate key so equality lookups (chat ids, invite codes) never
 need the plaintext and reveal nothing without that key.
-
-The audit chain is sealed with a key derived (HKDF-SHA256) from the index key: it lives
-in the key file (or the secret store) beside the master keys, never in the database, and
-master-key rotation does not change it, so every sealed entry stays verifiable.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import os
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 FORMAT_V1 = b"\x01"
 NONCE_BYTES = 12
@@ -170,14 +163,3 @@ INDEX_CHECK_PURPOSE = "index-key-check"
 def index_key_check(index_key: bytes) -> str:
     """A value stored once so a different index key is noticed at start."""
     return blind_index(index_key, INDEX_CHECK_PURPOSE, "relapse-companion")
-
-
-AUDIT_KEY_INFO = b"relapse-companion/audit-chain/v1"
-
-
-@functools.lru_cache(maxsize=8)
-def audit_key(index_key: bytes) -> bytes:
-    """The audit chain's HMAC key: HKDF-SHA256 of the index key, for this purpose only."""
-    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=AUDIT_KEY_INFO).derive(
-        index_key
-    )

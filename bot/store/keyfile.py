@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.files import FileRefused, read_text_file
 from bot.store.crypto import KEY_BYTES, KeyRing, generate_key
 
 FORMAT = "relapse-companion-keys/1"
-KEY_FILE_LIMIT = 1024 * 1024  # a key file with a thousand retired keys is under 100 KiB
 
 
 class KeyFileError(Exception):
@@ -131,10 +129,8 @@ def read_key_file(path: Path) -> KeyFile:
             f"run: chmod 600 {path}"
         )
     try:
-        data = json.loads(read_text_file(path, limit=KEY_FILE_LIMIT, what="the key file"))
-    except FileRefused as exc:
-        raise KeyFileError(f"key file: {exc}") from None
-    except json.JSONDecodeError as exc:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
         raise KeyFileError(f"key file {path} cannot be read as JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise KeyFileError(f"key file {path} is not a Relapse Companion key file ({FORMAT})")

@@ -65,17 +65,6 @@ async def upgrade(db: Database, revision: str = "head") -> SchemaStatus:
     return await schema_status(db)
 
 
-async def downgrade(db: Database, revision: str) -> SchemaStatus:
-    """Take the database back to ``revision`` (to undo an upgrade; back up first)."""
-
-    def run(sync_connection: Any) -> None:
-        command.downgrade(_config(sync_connection), revision)
-
-    async with db.engine.begin() as connection:
-        await connection.run_sync(run)
-    return await schema_status(db)
-
-
 async def require_current_schema(db: Database) -> None:
     """Refuse to start on an empty or out-of-date database, saying how to fix it."""
     status = await schema_status(db)

@@ -154,20 +154,6 @@ class PatientRow(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     erased_at: Mapped[datetime | None]
-    # ISO 3166 code; NULL: the clinic's default. Not health data: kept after erasure.
-    crisis_region: Mapped[str | None] = mapped_column(String(2))
-
-
-class ErasedChatRow(Base):
-    """An erased patient's chat, so /sos there still gives their region's crisis numbers.
-
-    Keyed by a blind index of its own purpose (not joinable with any other chat index);
-    no patient id, reference or time: it says only "this chat's crisis region is XX".
-    """
-
-    __tablename__ = "erased_chats"
-    chat_index: Mapped[str] = mapped_column(Index64, primary_key=True)
-    crisis_region: Mapped[str | None] = mapped_column(String(2))
 
 
 class EnrolmentCodeRow(Base):

@@ -12,7 +12,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.crypto import KeyRing, audit_key
+from bot.store.crypto import KeyRing
 from bot.store.database import Database
 from bot.store.repositories.audit import AuditRepository
 from bot.store.repositories.checkins import CheckinRepository
@@ -83,7 +83,7 @@ class SqlUnitOfWork:
         session = self.session
         self.vault = vault = Vault(self._keys, session)
         self.meta = MetaRepository(session)
-        self.audit = AuditRepository(session, audit_key(self._keys.ring.index_key), self._origin)
+        self.audit = AuditRepository(session, self._origin)
         self.staff = StaffRepository(session, vault)
         self.teams = TeamRepository(session)
         self.patients = PatientRepository(session, vault)

@@ -35,7 +35,7 @@ def test_the_list_hides_other_teams_escalations(clinic: Clinic) -> None:
 def test_open_leaves_out_resolved_escalations(clinic: Clinic) -> None:
     ref = clinic.add_patient()
     first = raise_escalation(clinic, ref)
-    second = raise_escalation(clinic, ref, rule="blocked_bot", level=Level.WARN, reason="blocked")
+    second = raise_escalation(clinic, ref, rule="sos", level=Level.CRISIS, reason="SOS pressed")
     clinic.ok("escalation", "resolve", first, "--note", "Called back; safe.")
     assert [e["id"] for e in clinic.json("escalations", "--open")] == [second]
     assert {e["id"] for e in clinic.json("escalations")} == {first, second}

@@ -192,34 +192,3 @@ async def test_nonsense_control_requests_are_refused_with_a_reason(
         answer = await r.json()
     assert r.status == status
     assert answer["ok"] is False and answer["error"]
-
-
-async def test_a_user_message_with_a_lone_surrogate_is_a_bad_request_not_a_crash(
-    sandbox: Sandbox, patient: SandboxUser
-) -> None:
-    url = f"{sandbox.base_url}/sandbox/users/{patient.id}/messages"
-    body = '{"text": "hi \\ud800 there"}'  # JSON's escape for half a UTF-16 pair
-    async with aiohttp.ClientSession() as session, session.post(
-        url, data=body, headers={"Content-Type": "application/json"}
-    ) as r:
-        answer = await r.json()
-    assert r.status == 400
-    assert answer == {
-        "ok": False,
-        "error": "strings must be encoded in UTF-8 (a lone surrogate is not text)",
-    }
-
-
-async def test_a_lone_surrogate_is_refused_through_the_client_too(
-    sandbox: Sandbox, patient: SandboxUser
-) -> None:
-    with pytest.raises(SandboxError, match="encoded in UTF-8"):
-        await sandbox.client.send_text(patient.id, "hi \ud800 there")
-
-
-async def test_a_surrogate_pair_is_text_and_goes_through(
-    sandbox: Sandbox, bot: telegram.Bot, patient: SandboxUser
-) -> None:
-    await sandbox.client.send_text(patient.id, "hi \U0001f600")  # sent as "\ud83d\ude00"
-    [*_, update] = await bot.get_updates()
-    assert update.message is not None and update.message.text == "hi \U0001f600"

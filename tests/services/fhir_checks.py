@@ -1,12 +1,6 @@
-"""FHIR R4 checks for tests: our own structural checks, and the resources parsed with a FHIR
-library.
+"""Structural FHIR R4 checks for tests: resource types, required fields, references, value types.
 
-``fhir_problems``: resource types, required fields, references that resolve, answers whose
-``value[x]`` fits their question. ``r4_problems``: the bundle and every resource in it
-parsed by ``fhir.resources.R4B`` (a dev dependency), which checks each element's name,
-type, cardinality and primitive format (dateTime with an offset, no unknown fields, one
-``value[x]`` per answer). R4B keeps R4's Patient, CarePlan, Questionnaire,
-QuestionnaireResponse and Bundle. Neither is a full profile validator.
+Not a full FHIR validator; enough to catch a bundle a receiving system would refuse.
 """
 
 from __future__ import annotations
@@ -14,9 +8,6 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
-
-from fhir.resources.R4B import get_fhir_model_class
-from pydantic import ValidationError
 
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -53,26 +44,7 @@ checkin:
 """
 
 
-# --- the validators -----------------------------------------------------------------------
-
-
-def r4_problems(bundle: dict[str, Any]) -> list[str]:
-    """Every error the FHIR library finds in the bundle and in each of its resources."""
-    problems = []
-    targets = [("Bundle", bundle)] + [
-        (f"entry {i}", e.get("resource", {})) for i, e in enumerate(bundle.get("entry", []))
-    ]
-    for where, resource in targets:
-        try:
-            get_fhir_model_class(resource.get("resourceType", "?")).model_validate(resource)
-        except (ValidationError, KeyError, ValueError) as exc:
-            errors = exc.errors() if isinstance(exc, ValidationError) else [{"msg": str(exc)}]
-            problems += [
-                f"{where} ({resource.get('resourceType')}): "
-                f"{'.'.join(str(p) for p in e.get('loc', ()))} {e['msg']}"
-                for e in errors
-            ]
-    return problems
+# --- the validator ------------------------------------------------------------------------
 
 
 def references(node: Any) -> list[str]:

@@ -29,10 +29,9 @@ def steps(emergency: str) -> str:
     return texts.EMERGENCY_STEPS.format(emergency=emergency)
 
 
-async def patient_with(world: World, plan: str = PLAN, tz: str = "America/New_York") -> Patient:
-    """Enrolled and consented through the services, with ``plan`` published first (in a
-    US time zone: the US crisis region)."""
-    return await enrolled_patient(world, AVERY_CHAT, plan=plan, tz=tz)
+async def patient_with(world: World, plan: str = PLAN) -> Patient:
+    """Enrolled and consented through the services, with ``plan`` published first."""
+    return await enrolled_patient(world, AVERY_CHAT, plan=plan)
 
 
 async def seen(world: World, api: FakeBotApi | None = None) -> list[str]:
@@ -88,18 +87,12 @@ async def test_the_plans_own_emergency_number_is_the_one_to_call(world: World) -
     assert first.startswith(steps("112"))
 
 
-async def test_a_plan_without_a_number_gets_the_patients_region(world: World) -> None:
-    await patient_with(world, tz="Europe/London")
-    first, *_ = await says(world, "he won't wake up")
-    assert first.startswith(steps("999 or 112"))
-
-
-async def test_a_zone_naming_no_country_gets_the_clinics_default_region(world: World) -> None:
+async def test_a_plan_without_a_number_gets_the_deployments_region(world: World) -> None:
     uk = build_services(world.services.store, load_settings(crisis_region="UK"), world.clock)
     world = replace(world, services=uk)
-    await patient_with(world, tz="UTC")
+    await patient_with(world)
     first, *_ = await says(world, "he won't wake up")
-    assert first.startswith(steps("999 or 112"))
+    assert first.startswith(steps("999"))
 
 
 async def test_ordinary_crisis_words_still_get_the_ordinary_crisis_reply(world: World) -> None:

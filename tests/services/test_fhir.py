@@ -8,7 +8,6 @@ the bundle, each response names a Questionnaire of the bundle, and each answer's
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,7 +28,6 @@ from bot.services.reviews import CheckinView, PatientReview, PlanRecord, describ
 from tests.services.fhir_checks import PLAN, fhir_problems
 
 NOW = datetime(2025, 3, 14, 18, 0, tzinfo=UTC)
-INSTALLATION = "5b8e2f4a-3c1d-4e6f-9a7b-2d0c1e3f4a5b"
 
 
 def review_of(answers: dict[str, list[object]], statuses: list[CheckinStatus]) -> PatientReview:
@@ -72,9 +70,7 @@ def review_of(answers: dict[str, list[object]], statuses: list[CheckinStatus]) -
                 (),
             )
         )
-    return PatientReview(
-        patient, bare.team, None, NOW, plans, tuple(views), (), (), installation_id=INSTALLATION
-    )
+    return PatientReview(patient, bare.team, None, NOW, plans, tuple(views), (), ())
 
 
 FULL = {"c0": [7, ["payday", "alone"], True, "tense", "rough night"], "c1": [2, [], False, "calm"]}
@@ -104,26 +100,6 @@ def test_the_patient_is_identified_by_reference_only() -> None:
     (patient,) = resources(bundle, "Patient")
     assert patient["identifier"][0]["value"] == "P-0042"
     assert "name" not in patient and "Rowan" not in str(bundle)
-
-
-def test_the_reference_system_names_the_installation() -> None:
-    (patient,) = resources(to_bundle(review_of({}, []), now=NOW), "Patient")
-    assert patient["identifier"][0]["system"] == (
-        f"urn:relapse-companion:installation:{INSTALLATION}:patient-reference"
-    )
-
-
-def test_two_clinics_same_reference_never_share_an_identifier() -> None:
-    here = review_of({}, [])
-    there = replace(here, installation_id="0c9d8e7f-6a5b-4c3d-8e1f-0a9b8c7d6e5f")
-    ours, theirs = (resources(to_bundle(r, now=NOW), "Patient")[0] for r in (here, there))
-    assert ours["identifier"][0]["value"] == theirs["identifier"][0]["value"] == "P-0042"
-    assert ours["identifier"][0]["system"] != theirs["identifier"][0]["system"]
-
-
-def test_a_review_without_the_installation_id_makes_no_bundle() -> None:
-    with pytest.raises(ValueError, match="installation id"):
-        to_bundle(replace(review_of({}, []), installation_id=""), now=NOW)
 
 
 def test_the_plan_becomes_an_active_care_plan_with_coping_activities() -> None:

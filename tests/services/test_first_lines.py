@@ -126,8 +126,6 @@ def texts_of(owner: object, prefix: str) -> Iterator[tuple[str, str]]:
 TEXTS = [
     *texts_of(texts, "texts"),
     *texts_of(texts.Supporters, "texts.Supporters"),
-    *texts_of(texts.CareChanges, "texts.CareChanges"),
-    *texts_of(texts.OutsideCare, "texts.OutsideCare"),
 ]
 
 

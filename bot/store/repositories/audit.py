@@ -1,20 +1,18 @@
-"""The append-only audit log, each entry sealed (HMAC) onto the one before it.
+"""The append-only, hash-chained audit log.
 
 Appends serialise on the single ``audit_head`` row (locked by the UPDATE), so two
-transactions can never fork the chain; the head also reveals a deleted last entry unless
-it was moved back too, which only a checkpoint kept elsewhere reveals (see
-:mod:`bot.domain.audit`). The key is given by the unit of work; it is never stored here.
+transactions can never fork the chain; the head also reveals a deleted last entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.audit import GENESIS, BrokenLink, ChainReport, ChainVerifier, Checkpoint, entry_seal
+from bot.domain.audit import GENESIS, BrokenLink, ChainVerifier, entry_hash
 from bot.domain.model import AuditEntry
 from bot.store.tables import AuditHeadRow, AuditRow
 
@@ -36,9 +34,8 @@ def _entry(row: AuditRow) -> AuditEntry:
 class AuditRepository:
     """``origin`` (the process's OS user and host, for the CLI) goes on every entry."""
 
-    def __init__(self, session: AsyncSession, key: bytes, origin: str = "") -> None:
+    def __init__(self, session: AsyncSession, origin: str = "") -> None:
         self._session = session
-        self._key = key
         self._origin = origin[:128]
 
     async def _lock_head(self) -> AuditHeadRow:
@@ -65,9 +62,7 @@ class AuditRepository:
         head = await self._lock_head()
         seq = head.seq + 1
         at = at.astimezone(UTC)
-        digest = entry_seal(
-            self._key, head.hash, seq, at, actor, action, patient_ref, detail, self._origin
-        )
+        digest = entry_hash(head.hash, seq, at, actor, action, patient_ref, detail, self._origin)
         row = AuditRow(
             seq=seq,
             at=at,
@@ -117,29 +112,21 @@ class AuditRepository:
                 return
             last = rows[-1].seq
 
-    async def verify(self, checkpoints: Iterable[Checkpoint] = ()) -> ChainReport:
-        """Check the whole chain, and that it still holds every checkpoint given."""
-        verifier = ChainVerifier(self._key, checkpoints)
-        broken = await self._walk(verifier)
-        return ChainReport(
-            checked=verifier.checked,
-            broken=broken,
-            unsealed=verifier.unsealed,
-            head=verifier.head(),
-            confirmed=verifier.confirmed,
-        )
-
-    async def _walk(self, verifier: ChainVerifier) -> BrokenLink | None:
+    async def verify(self) -> tuple[int, BrokenLink | None]:
+        """Check the whole chain; return (entries checked, first broken link or None)."""
+        verifier = ChainVerifier()
         async for entry in self._stream():
             broken = verifier.feed(entry)
             if broken is not None:
-                return broken
+                return verifier.checked, broken
         head = await self._session.get(AuditHeadRow, 1)
         last_seq = verifier.expected_seq - 1
         if head is not None and head.seq > last_seq:
-            return BrokenLink(
+            return verifier.checked, BrokenLink(
                 last_seq + 1, f"entries {last_seq + 1} to {head.seq} are missing from the end"
             )
         if head is not None and (head.seq != last_seq or head.hash != verifier.prev_hash):
-            return BrokenLink(last_seq, f"the chain head does not match entry {last_seq}")
-        return verifier.finish()
+            return verifier.checked, BrokenLink(
+                last_seq, f"the chain head does not match entry {last_seq}"
+            )
+        return verifier.checked, None

@@ -115,21 +115,15 @@ class EscalationRepository:
 
     async def open_for_rule(self, patient_id: str, rule: str, since: datetime) -> Escalation | None:
         """The newest unresolved escalation of this rule raised since ``since``."""
-        return await self.open_for_rules(patient_id, [rule], since)
-
-    async def open_for_rules(
-        self, patient_id: str, rules: Collection[str], since: datetime
-    ) -> Escalation | None:
-        """The newest unresolved escalation of any of these rules raised since ``since``."""
         row = await self._session.scalar(
             select(EscalationRow)
             .where(
                 EscalationRow.patient_id == patient_id,
-                EscalationRow.rule.in_(sorted(rules)),
+                EscalationRow.rule == rule,
                 EscalationRow.status != EscalationStatus.RESOLVED.value,
                 EscalationRow.created_at >= since,
             )
-            .order_by(EscalationRow.created_at.desc(), EscalationRow.number.desc())
+            .order_by(EscalationRow.created_at.desc())
             .limit(1)
             .with_for_update()
         )

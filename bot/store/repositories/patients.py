@@ -13,11 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.model import Patient, PatientState, PatientStatus
 from bot.store.repositories.chat_index import PATIENT_CHAT
 from bot.store.repositories.erasure import scrub_patient
-from bot.store.tables import ErasedChatRow, PatientRow
+from bot.store.tables import PatientRow
 from bot.store.vault import Vault
 
 CHAT_PURPOSE = PATIENT_CHAT
-ERASED_CHAT = "erased-patient-chat"  # a purpose of its own: joins no other chat index
 TABLE = "patients"
 
 
@@ -106,7 +105,6 @@ class PatientRepository:
             erased_at=row.erased_at,
             awaiting=row.awaiting,
             awaiting_until=row.awaiting_until,
-            crisis_region=row.crisis_region,
         )
 
     async def add(self, patient: Patient) -> None:
@@ -125,7 +123,6 @@ class PatientRepository:
             window_start=patient.window_start,
             window_end=patient.window_end,
             created_by=patient.created_by,
-            crisis_region=patient.crisis_region,
             created_at=patient.created_at,
             updated_at=patient.updated_at,
         )
@@ -167,7 +164,6 @@ class PatientRepository:
         row.last_interaction_at = patient.last_interaction_at
         row.awaiting = patient.awaiting
         row.awaiting_until = patient.awaiting_until
-        row.crisis_region = patient.crisis_region
         row.updated_at = patient.updated_at
         if patient.status is not PatientStatus.ERASED:
             await self._write_secrets(row, patient)
@@ -187,13 +183,6 @@ class PatientRepository:
         index = self._vault.index(CHAT_PURPOSE, chat_id)
         row = await self._session.scalar(select(PatientRow).where(PatientRow.chat_index == index))
         return None if row is None else await self._to_domain(row)
-
-    async def erased_chat_region(self, chat_id: int) -> tuple[bool, str | None]:
-        """(whether the chat was an erased patient's, their crisis region or None: the
-        clinic default). Nothing else of them is kept."""
-        index = self._vault.index(ERASED_CHAT, chat_id)
-        row = await self._session.get(ErasedChatRow, index)
-        return (False, None) if row is None else (True, row.crisis_region)
 
     async def find(
         self,
@@ -265,13 +254,6 @@ class PatientRepository:
         row = await self._session.get(PatientRow, patient.id)
         if row is None:
             raise LookupError(patient.id)
-        if patient.chat_id is not None:  # /sos there still gets their region's numbers
-            await self._session.merge(
-                ErasedChatRow(
-                    chat_index=self._vault.index(ERASED_CHAT, patient.chat_id),
-                    crisis_region=row.crisis_region,
-                )
-            )
         await scrub_patient(self._session, self._vault, row.id, row.chat_index, now)
         await self._vault.destroy_data_key(row.data_key_id, now)
         row.name_enc = None
